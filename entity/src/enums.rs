@@ -1,0 +1,78 @@
+//! Enumerations stored as short lowercase strings so that PostgreSQL and SQLite
+//! hold the same values and a new variant needs no database enum migration.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What kind of organization a member of the coalition is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum OrganizationKind {
+    #[sea_orm(string_value = "library")]
+    Library,
+    #[sea_orm(string_value = "legal_aid")]
+    LegalAid,
+    #[sea_orm(string_value = "resettlement_agency")]
+    ResettlementAgency,
+    #[sea_orm(string_value = "health_clinic")]
+    HealthClinic,
+    #[sea_orm(string_value = "government_office")]
+    GovernmentOffice,
+    #[sea_orm(string_value = "shelter")]
+    Shelter,
+    #[sea_orm(string_value = "school_esl")]
+    SchoolEsl,
+    #[sea_orm(string_value = "faith_community")]
+    FaithCommunity,
+    #[sea_orm(string_value = "cultural_organization")]
+    CulturalOrganization,
+    #[sea_orm(string_value = "employer_training")]
+    EmployerTraining,
+    #[sea_orm(string_value = "business")]
+    Business,
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
+/// A user's (or an API key's) role inside one organization.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum OrgRole {
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    #[sea_orm(string_value = "staff")]
+    Staff,
+    #[sea_orm(string_value = "viewer")]
+    Viewer,
+}
+
+/// A role that spans the whole coalition rather than one organization.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum CoalitionRoleKind {
+    #[sea_orm(string_value = "coordinator")]
+    Coordinator,
+    #[sea_orm(string_value = "clerk")]
+    Clerk,
+}
+
+/// Who performed an audited action.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ActorKind {
+    #[sea_orm(string_value = "user")]
+    User,
+    #[sea_orm(string_value = "api_key")]
+    ApiKey,
+    /// The service itself: demo seeding, imports and operator commands.
+    #[sea_orm(string_value = "system")]
+    System,
+}

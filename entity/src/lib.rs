@@ -1,0 +1,22 @@
+//! sea-orm entities of the Coalition database: one module per table.
+//!
+//! These are storage shapes only. The GraphQL API exposes its own types, so a
+//! column can change without breaking a published field.
+
+/// API keys that partner applications use instead of a user's token.
+pub mod api_key;
+/// The append-only audit log.
+pub mod audit_entry;
+/// Coalition-wide roles held by a user (coordinator, clerk).
+pub mod coalition_role;
+/// Invitations to join an organization, redeemed once.
+pub mod invitation;
+/// A user's role in one organization.
+pub mod membership;
+/// Member organizations of the coalition (the tenants).
+pub mod organization;
+/// People who log in.
+pub mod user;
+
+/// Enumerations stored as short strings, shared by several tables.
+pub mod enums;

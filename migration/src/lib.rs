@@ -1,0 +1,16 @@
+//! Schema migrations of the Coalition database. One set serves PostgreSQL and
+//! SQLite: no backend-specific SQL. Migrations are append-only once landed.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+/// Every migration of the service, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

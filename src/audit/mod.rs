@@ -1,0 +1,8 @@
+//! The audit log: one entry per change, written in the change's transaction,
+//! readable by an organization's admins (their entries) and coordinators (all),
+//! and never changed or deleted through any API.
+
+/// GraphQL types and queries of the audit log.
+pub mod graphql;
+/// Recording and reading entries.
+pub mod service;

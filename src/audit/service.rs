@@ -1,0 +1,138 @@
+//! Recording and reading audit entries.
+
+use crate::auth::{Actor, Principal};
+use crate::error::{AppError, AppResult};
+use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
+use crate::policy::{self, Scope};
+use entity::audit_entry;
+use entity::enums::ActorKind;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+/// What happened, to be recorded for the actor of the request.
+pub struct AuditEvent<'a> {
+    /// The organization the actor acted for; its admins may read the entry.
+    pub organization_id: Option<Uuid>,
+    /// Dotted verb, e.g. `api_key.revoked`.
+    pub action: &'a str,
+    /// GraphQL type name of the record changed.
+    pub record_type: &'a str,
+    /// The record changed.
+    pub record_id: Option<Uuid>,
+    /// Non-personal facts about the change (old and new role, key name...).
+    pub details: Option<serde_json::Value>,
+}
+
+impl Keyed for audit_entry::Model {
+    fn cursor(&self) -> Cursor {
+        Cursor {
+            created_at: self.created_at,
+            id: self.id,
+        }
+    }
+}
+
+/// Writes one entry. Call it with the transaction of the change it records, so
+/// that both land or neither does.
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    event: AuditEvent<'_>,
+) -> AppResult<()> {
+    let (actor_kind, actor_user_id, actor_api_key_id) = match &actor.principal {
+        Principal::User(u) => (ActorKind::User, Some(u.user_id), None),
+        Principal::ApiKey(k) => (ActorKind::ApiKey, None, Some(k.key_id)),
+        Principal::System => (ActorKind::System, None, None),
+        Principal::Anonymous => {
+            return Err(AppError::Internal(format!(
+                "an anonymous actor reached a change ({})",
+                event.action
+            )));
+        }
+    };
+    audit_entry::ActiveModel {
+        id: Set(crate::ids::new_id()),
+        created_at: Set(crate::db::now()),
+        actor_kind: Set(actor_kind),
+        actor_user_id: Set(actor_user_id),
+        actor_api_key_id: Set(actor_api_key_id),
+        organization_id: Set(event.organization_id),
+        action: Set(event.action.to_owned()),
+        record_type: Set(event.record_type.to_owned()),
+        record_id: Set(event.record_id),
+        request_id: Set(actor.request_id.clone()),
+        details: Set(event.details.map(|d| d.to_string())),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Which entries to list.
+#[derive(Default)]
+pub struct AuditFilter {
+    /// Only entries of this organization.
+    pub organization_id: Option<Uuid>,
+    /// Only entries about this record.
+    pub record_id: Option<Uuid>,
+}
+
+/// A page of the entries `actor` may read, oldest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: AuditFilter,
+    page: &PageRequest,
+) -> AppResult<Page<audit_entry::Model>> {
+    let mut select = audit_entry::Entity::find();
+    match policy::audit_scope(actor) {
+        Scope::All => {}
+        Scope::Organizations(orgs) => {
+            if orgs.is_empty() {
+                policy::authorize(actor, false, "read the audit log")?;
+            }
+            if let Some(org) = filter.organization_id {
+                policy::authorize(
+                    actor,
+                    orgs.contains(&org),
+                    "read this organization's audit log",
+                )?;
+            }
+            select = select.filter(audit_entry::Column::OrganizationId.is_in(orgs));
+        }
+    }
+    if let Some(org) = filter.organization_id {
+        select = select.filter(audit_entry::Column::OrganizationId.eq(org));
+    }
+    if let Some(record) = filter.record_id {
+        select = select.filter(audit_entry::Column::RecordId.eq(record));
+    }
+    paginate(
+        db,
+        select,
+        audit_entry::Column::CreatedAt,
+        audit_entry::Column::Id,
+        page,
+    )
+    .await
+}
+
+/// One entry, if `actor` may read it.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<audit_entry::Model> {
+    let entry = audit_entry::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let visible = match policy::audit_scope(actor) {
+        Scope::All => true,
+        Scope::Organizations(orgs) => entry.organization_id.is_some_and(|o| orgs.contains(&o)),
+    };
+    policy::reveal(visible)?;
+    Ok(entry)
+}

@@ -1,0 +1,109 @@
+//! The one error type of the service and its mapping to GraphQL `extensions.code`.
+//!
+//! Services return [`AppError`]; the GraphQL layer turns it into an error whose
+//! `extensions.code` (and `extensions.field` for bad input) clients can rely on.
+//! This file is the only place that mapping is written.
+
+use sea_orm::{DbErr, SqlErr};
+
+/// Result of every service function.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Everything that can go wrong in a request, as a client should see it.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No credentials where some are needed, or credentials that are not valid.
+    /// The client gets `UNAUTHENTICATED` and never learns which check failed.
+    #[error("authentication is required, or the credentials given are not valid")]
+    Unauthenticated,
+    /// Known actor, action not allowed on a record it may see: `FORBIDDEN`.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The record does not exist, or the actor may not know that it does: `NOT_FOUND`.
+    #[error("not found")]
+    NotFound,
+    /// Input that fails validation: `BAD_USER_INPUT` with `extensions.field`
+    /// naming the offending argument or input field (e.g. `input.email`).
+    #[error("{message}")]
+    BadInput {
+        /// Path of the input field, as the client wrote it.
+        field: String,
+        /// What is wrong and what would be accepted.
+        message: String,
+    },
+    /// The request contradicts the current state (duplicate, stale version,
+    /// illegal transition, last admin): `CONFLICT`.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts: `RATE_LIMITED` with `extensions.retryAfterSeconds`.
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    RateLimited {
+        /// Seconds until another attempt will be considered.
+        retry_after_secs: u64,
+    },
+    /// The service cannot answer now (timeout, feature not configured): `SERVICE_UNAVAILABLE`.
+    #[error("{0}")]
+    ServiceUnavailable(String),
+    /// A bug or an infrastructure failure: `INTERNAL`. The detail is logged with
+    /// the request id and never sent to the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The stable `extensions.code` of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound => "NOT_FOUND",
+            AppError::BadInput { .. } => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::ServiceUnavailable(_) => "SERVICE_UNAVAILABLE",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// A validation failure of one input field.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Turns a failed insert or update into a `CONFLICT` when it broke a unique
+    /// constraint, and into `INTERNAL` otherwise.
+    pub fn conflict_on_unique(err: DbErr, message: impl Into<String>) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(message.into()),
+            _ => AppError::from(err),
+        }
+    }
+
+    /// The message and `extensions` a client receives for this error. Internal
+    /// details are logged here (inside the request's span, with its request id)
+    /// and replaced by a generic message.
+    pub fn client_view(&self) -> (String, async_graphql::ErrorExtensionValues) {
+        if let AppError::Internal(detail) = self {
+            tracing::error!(detail = %detail, "internal error");
+        }
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("code", self.code());
+        match self {
+            AppError::BadInput { field, .. } => ext.set("field", field.as_str()),
+            AppError::RateLimited { retry_after_secs } => {
+                ext.set("retryAfterSeconds", *retry_after_secs)
+            }
+            _ => {}
+        }
+        (self.to_string(), ext)
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        AppError::Internal(format!("database: {err}"))
+    }
+}

@@ -1,0 +1,87 @@
+//! The `Node` interface and the `node`/`nodes` lookups: any record by its
+//! global id, subject to the same policy as everywhere else.
+
+use super::context::{actor, state};
+use crate::accounts::graphql::{ApiKey, Invitation, Membership, Organization, User};
+use crate::accounts::service as accounts;
+use crate::audit::graphql::AuditEntry;
+use crate::audit::service as audit;
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use async_graphql::{Context, ID, Interface, Object, Result};
+
+/// Anything with a global id that `node(id:)` can find.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    /// A member organization.
+    Organization(Organization),
+    /// A user account.
+    User(User),
+    /// A user's role in an organization.
+    Membership(Membership),
+    /// An invitation to join an organization.
+    Invitation(Invitation),
+    /// An organization's API key.
+    ApiKey(ApiKey),
+    /// An audit log entry.
+    AuditEntry(AuditEntry),
+}
+
+/// Most ids one `nodes` call may ask for.
+const MAX_NODES: usize = 100;
+
+async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
+    let (type_name, uuid) = ids::decode(id, field)?;
+    let db = &state(ctx)?.db;
+    let actor = actor(ctx)?;
+    Ok(match type_name.as_str() {
+        "Organization" => Node::Organization(Organization(accounts::organization(db, uuid).await?)),
+        "User" => Node::User(User(accounts::user(db, actor, uuid).await?)),
+        "Membership" => Node::Membership(Membership(accounts::membership(db, actor, uuid).await?)),
+        "Invitation" => Node::Invitation(Invitation(accounts::invitation(db, actor, uuid).await?)),
+        "ApiKey" => Node::ApiKey(ApiKey(accounts::api_key(db, actor, uuid).await?)),
+        "AuditEntry" => Node::AuditEntry(AuditEntry(audit::get(db, actor, uuid).await?)),
+        _ => return Err(AppError::NotFound),
+    })
+}
+
+/// The `node` and `nodes` queries.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// The record with this global id. `NOT_FOUND` when it does not exist or
+    /// the viewer may not see it: the two cannot be told apart.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id.")] id: ID,
+    ) -> Result<Node> {
+        Ok(find(ctx, &id, "id").await?)
+    }
+
+    /// The records with these global ids, in the same order; `null` where a
+    /// record does not exist or the viewer may not see it. At most 100 ids.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids (at most 100).")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(
+                AppError::bad_input("ids", format!("at most {MAX_NODES} ids per call")).into(),
+            );
+        }
+        let mut found = Vec::with_capacity(ids.len());
+        for (index, id) in ids.iter().enumerate() {
+            match find(ctx, id, &format!("ids.{index}")).await {
+                Ok(node) => found.push(Some(node)),
+                Err(AppError::NotFound) => found.push(None),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Ok(found)
+    }
+}

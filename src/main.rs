@@ -1,0 +1,136 @@
+//! The `coalition` command: read configuration, set up logging, then serve,
+//! migrate, print the schema, mint a token or load demo data. All logic is in
+//! the library.
+
+use clap::Parser;
+use coalition::accounts::{domain::Email, service as accounts};
+use coalition::config::{Cli, Command, ConfigError, ServeSettings};
+use coalition::{db, demo, graphql, startup, telemetry};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format);
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Config(e)) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+enum Failure {
+    Config(ConfigError),
+    Runtime(String),
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure::Config(e)
+    }
+}
+
+fn runtime(context: &str) -> impl FnOnce(String) -> Failure + '_ {
+    move |e| Failure::Runtime(format!("{context}: {e}"))
+}
+
+async fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Serve(args) => {
+            let ServeSettings {
+                bind,
+                database_url,
+                demo,
+                tokens,
+                http,
+                limits,
+            } = args.settings()?;
+            let state = startup::state(&database_url, tokens).await.map_err(|e| {
+                runtime("cannot open and migrate the database at DATABASE_URL")(e.to_string())
+            })?;
+            if demo {
+                let logins = demo::seed(&state.db)
+                    .await
+                    .map_err(|e| runtime("cannot load demo data")(e.to_string()))?;
+                println!(
+                    "Demo coalition loaded. Every demo account's password is: {}",
+                    demo::DEMO_PASSWORD
+                );
+                for login in logins {
+                    println!("  {:<45} {}", login.email, login.description);
+                }
+            }
+            let app = startup::Application::build(state, bind, &http, limits)
+                .await
+                .map_err(|e| runtime("cannot listen on BIND_ADDR")(e.to_string()))?;
+            let addr = app
+                .local_addr()
+                .map_err(|e| runtime("listener")(e.to_string()))?;
+            println!("Coalition is serving GraphQL (and GraphiQL) at http://{addr}/graphql");
+            tracing::info!(%addr, "serving");
+            app.run_until_stopped()
+                .await
+                .map_err(|e| runtime("server stopped")(e.to_string()))
+        }
+        Command::Migrate(args) => {
+            coalition::config::check_database_url(&args.database_url)?;
+            let (conn, _) = db::connect(&args.database_url)
+                .await
+                .map_err(|e| runtime("cannot open the database at DATABASE_URL")(e.to_string()))?;
+            db::migrate(&conn)
+                .await
+                .map_err(|e| runtime("migration failed")(e.to_string()))?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Schema(args) => {
+            let sdl = graphql::sdl();
+            match args.output {
+                Some(path) => std::fs::write(&path, sdl)
+                    .map_err(|e| runtime("cannot write the schema")(e.to_string())),
+                None => {
+                    print!("{sdl}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Token(args) => {
+            let tokens = args.jwt.token_service(false)?;
+            coalition::config::check_database_url(&args.database.database_url)?;
+            let email = Email::parse(&args.email, "--email")
+                .map_err(|e| runtime("--email")(e.to_string()))?;
+            let (conn, _) = db::connect(&args.database.database_url)
+                .await
+                .map_err(|e| runtime("cannot open the database at DATABASE_URL")(e.to_string()))?;
+            let user = accounts::user_by_email(&conn, &email)
+                .await
+                .map_err(|_| Failure::Runtime(format!("no user with email {}", email.as_str())))?;
+            let issued = tokens
+                .issue(user.id, args.ttl.map(Duration::from_secs))
+                .map_err(|e| runtime("cannot issue a token")(e.to_string()))?;
+            println!("{}", issued.token);
+            Ok(())
+        }
+        Command::SeedDemo(args) => {
+            coalition::config::check_database_url(&args.database_url)?;
+            let (conn, _) = db::connect(&args.database_url)
+                .await
+                .map_err(|e| runtime("cannot open the database at DATABASE_URL")(e.to_string()))?;
+            db::migrate(&conn)
+                .await
+                .map_err(|e| runtime("migration failed")(e.to_string()))?;
+            demo::seed(&conn)
+                .await
+                .map_err(|e| runtime("cannot load demo data")(e.to_string()))?;
+            println!("demo data loaded; password: {}", demo::DEMO_PASSWORD);
+            Ok(())
+        }
+    }
+}

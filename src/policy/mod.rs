@@ -1,0 +1,196 @@
+//! Who may do what to which record. Every service asks this module; no resolver
+//! or service re-implements a permission rule.
+//!
+//! Two kinds of answers:
+//! - *may this actor do this?* ([`authorize`]): a refusal is `UNAUTHENTICATED`
+//!   for the anonymous (log in and try again) and `FORBIDDEN` for others. Used
+//!   where the record itself is public (an organization).
+//! - *may this actor know this record exists?* ([`reveal`]): a refusal is
+//!   `NOT_FOUND`, exactly like a missing record, so no tenant learns that
+//!   another tenant's private records exist.
+
+use crate::auth::{Actor, Principal};
+use crate::error::{AppError, AppResult};
+use entity::enums::OrgRole;
+use uuid::Uuid;
+
+/// What an actor wants to do within one organization's accounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrgAction {
+    /// See who belongs to the organization and in which role.
+    ReadMembers,
+    /// Invite people, change roles, remove members, see and revoke invitations.
+    ManageMembers,
+    /// Create, list and revoke the organization's API keys.
+    ManageApiKeys,
+    /// Read the organization's audit entries.
+    ReadAudit,
+}
+
+/// What an actor wants to do across the coalition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoalitionAction {
+    /// Register a new member organization.
+    CreateOrganization,
+    /// Grant or withdraw the coordinator and clerk roles.
+    ManageCoalitionRoles,
+}
+
+/// Which rows of a tenant-owned table an actor may see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every row.
+    All,
+    /// Rows of these organizations only (possibly none).
+    Organizations(Vec<Uuid>),
+}
+
+/// Whether `actor` may perform `action` in organization `org`.
+pub fn allows(actor: &Actor, org: Uuid, action: OrgAction) -> bool {
+    if actor.is_coordinator() {
+        // Coordinators keep the network healthy: they seat the first admin of a
+        // new organization and can step in when an organization has none, but
+        // they do not hold an organization's API keys.
+        return action != OrgAction::ManageApiKeys || matches!(actor.principal, Principal::System);
+    }
+    let is_user = matches!(actor.principal, Principal::User(_));
+    match (actor.role_in(org), action) {
+        (None, _) => false,
+        (Some(_), OrgAction::ReadMembers) => true,
+        (Some(OrgRole::Admin), _) => is_user,
+        (Some(_), _) => false,
+    }
+}
+
+/// Whether `actor` may perform a coalition-wide `action`.
+pub fn allows_coalition(actor: &Actor, action: CoalitionAction) -> bool {
+    match action {
+        CoalitionAction::CreateOrganization | CoalitionAction::ManageCoalitionRoles => {
+            actor.is_coordinator()
+        }
+    }
+}
+
+/// `Ok` when `allowed`, else the refusal suited to the actor.
+pub fn authorize(actor: &Actor, allowed: bool, what: &str) -> AppResult<()> {
+    if allowed {
+        Ok(())
+    } else if actor.is_anonymous() {
+        Err(AppError::Unauthenticated)
+    } else {
+        Err(AppError::Forbidden(format!("you may not {what}")))
+    }
+}
+
+/// `Ok` when the actor may know the record exists, else `NOT_FOUND`.
+pub fn reveal(allowed: bool) -> AppResult<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Whether `actor` may see the account of user `user_id`, who belongs to
+/// `user_orgs`: themselves, anyone sharing an organization, coordinators.
+pub fn may_see_user(actor: &Actor, user_id: Uuid, user_orgs: &[Uuid]) -> bool {
+    actor.is_coordinator()
+        || actor.user_id() == Some(user_id)
+        || user_orgs.iter().any(|org| actor.role_in(*org).is_some())
+}
+
+/// The audit entries `actor` may read: all for coordinators, otherwise those of
+/// the organizations where the actor is an admin.
+pub fn audit_scope(actor: &Actor) -> Scope {
+    if actor.is_coordinator() {
+        return Scope::All;
+    }
+    Scope::Organizations(
+        actor
+            .organizations()
+            .into_iter()
+            .filter(|(org, _)| allows(actor, *org, OrgAction::ReadAudit))
+            .map(|(org, _)| org)
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{ApiKeyPrincipal, UserPrincipal};
+    use entity::enums::CoalitionRoleKind;
+
+    fn user(memberships: Vec<(Uuid, OrgRole)>, roles: Vec<CoalitionRoleKind>) -> Actor {
+        Actor {
+            principal: Principal::User(UserPrincipal {
+                user_id: Uuid::now_v7(),
+                memberships,
+                coalition_roles: roles,
+            }),
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn each_org_role_gets_exactly_its_actions() {
+        let org = Uuid::now_v7();
+        let cases = [
+            (OrgRole::Admin, [true, true, true, true]),
+            (OrgRole::Staff, [true, false, false, false]),
+            (OrgRole::Viewer, [true, false, false, false]),
+        ];
+        for (role, expected) in cases {
+            let actor = user(vec![(org, role)], vec![]);
+            let got = [
+                OrgAction::ReadMembers,
+                OrgAction::ManageMembers,
+                OrgAction::ManageApiKeys,
+                OrgAction::ReadAudit,
+            ]
+            .map(|a| allows(&actor, org, a));
+            assert_eq!(got, expected, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn a_role_in_one_organization_grants_nothing_in_another() {
+        let actor = user(vec![(Uuid::now_v7(), OrgRole::Admin)], vec![]);
+        assert!(!allows(&actor, Uuid::now_v7(), OrgAction::ReadMembers));
+    }
+
+    #[test]
+    fn an_api_key_reads_members_but_manages_nothing() {
+        let org = Uuid::now_v7();
+        let actor = Actor {
+            principal: Principal::ApiKey(ApiKeyPrincipal {
+                key_id: Uuid::now_v7(),
+                organization_id: org,
+                role: OrgRole::Staff,
+            }),
+            request_id: None,
+        };
+        assert!(allows(&actor, org, OrgAction::ReadMembers));
+        assert!(!allows(&actor, org, OrgAction::ManageMembers));
+        assert!(!allows(&actor, org, OrgAction::ManageApiKeys));
+    }
+
+    #[test]
+    fn coordinators_manage_members_anywhere_but_hold_no_api_keys() {
+        let actor = user(vec![], vec![CoalitionRoleKind::Coordinator]);
+        let org = Uuid::now_v7();
+        assert!(allows(&actor, org, OrgAction::ManageMembers));
+        assert!(allows(&actor, org, OrgAction::ReadAudit));
+        assert!(!allows(&actor, org, OrgAction::ManageApiKeys));
+        assert_eq!(audit_scope(&actor), Scope::All);
+    }
+
+    #[test]
+    fn the_anonymous_are_asked_to_log_in_not_forbidden() {
+        let anonymous = Actor::anonymous(None);
+        assert!(matches!(
+            authorize(&anonymous, false, "do it"),
+            Err(AppError::Unauthenticated)
+        ));
+    }
+}

@@ -1,0 +1,92 @@
+//! Building and running the service: open the database, migrate, wire state,
+//! schema and router, bind the listener, serve until a shutdown signal.
+
+use crate::auth::Authenticator;
+use crate::auth::token::TokenService;
+use crate::config::HttpSettings;
+use crate::graphql::{self, Limits};
+use crate::state::AppState;
+use axum::Router;
+use sea_orm::DbErr;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Opens and migrates the database at `url` and wraps it in application state.
+pub async fn state(url: &str, tokens: TokenService) -> Result<AppState, DbErr> {
+    let (db, statements) = crate::db::connect(url).await?;
+    crate::db::migrate(&db).await?;
+    Ok(AppState {
+        db,
+        auth: Arc::new(Authenticator::new(tokens)),
+        statements,
+    })
+}
+
+/// The full router over `state`: what `serve` runs and what tests call in process.
+pub fn router(state: AppState, http: &HttpSettings, limits: Limits) -> Router {
+    let schema = graphql::build(state.clone(), limits);
+    crate::http::router(state, schema, http)
+}
+
+/// A bound, ready-to-serve service.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free port) over ready state.
+    pub async fn build(
+        state: AppState,
+        bind: SocketAddr,
+        http: &HttpSettings,
+        limits: Limits,
+    ) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(bind).await?;
+        Ok(Application {
+            listener,
+            router: router(state, http, limits),
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
