@@ -35,6 +35,8 @@ struct Http {
 
 /// The service's router.
 pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Router {
+    // Installed before the first request, so that no request goes unrecorded.
+    crate::metrics::handle();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(settings.cors_origins.clone()))
         .allow_methods([Method::GET, Method::POST])

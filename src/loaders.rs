@@ -1,7 +1,14 @@
 //! Per-request DataLoaders: nested fields load their records with one
 //! `IN (...)` query per type, so the statement count does not grow with page size.
+//!
+//! Batching by time alone is not enough: a list of more than 32 items yields
+//! while its items register their keys, the batch timer can fire in between,
+//! and one load becomes several. So a connection *primes* the loaders with
+//! every key of its page in one `load_many` ([`prime`]) and the loaders cache
+//! for the request, which makes the count deterministic.
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use crate::error::{AppError, AppResult};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{organization, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -53,27 +60,47 @@ where
     }
 }
 
+/// A caching loader of `E` by id.
+pub type IdLoader<E> = DataLoader<ById<E>, HashMapCache>;
+
 /// The loaders of one request (or one WebSocket connection).
 pub struct Loaders {
     /// Organizations by id.
-    pub organizations: DataLoader<ById<organization::Entity>>,
+    pub organizations: IdLoader<organization::Entity>,
     /// Users by id.
-    pub users: DataLoader<ById<user::Entity>>,
+    pub users: IdLoader<user::Entity>,
+}
+
+/// Loads every key of a page in one query, so that the page's items then
+/// find their record in the loader's cache.
+pub async fn prime<E: IdEntity>(
+    loader: &IdLoader<E>,
+    keys: impl IntoIterator<Item = Uuid>,
+) -> AppResult<()>
+where
+    E::Model: Clone + Send + Sync,
+{
+    loader
+        .load_many(keys)
+        .await
+        .map_err(|e| AppError::Internal(format!("loading: {e}")))?;
+    Ok(())
 }
 
 impl Loaders {
     /// Fresh loaders over `db`.
     pub fn new(db: &DatabaseConnection) -> Self {
-        fn by_id<E: IdEntity>(db: &DatabaseConnection) -> DataLoader<ById<E>>
+        fn by_id<E: IdEntity>(db: &DatabaseConnection) -> IdLoader<E>
         where
             E::Model: Clone + Send + Sync,
         {
-            DataLoader::new(
+            DataLoader::with_cache(
                 ById {
                     db: db.clone(),
                     entity: PhantomData,
                 },
                 tokio::spawn,
+                HashMapCache::default(),
             )
         }
         Loaders {

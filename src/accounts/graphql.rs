@@ -5,8 +5,10 @@ use super::domain::{Email, Name, Password, Slug};
 use super::service;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
+use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::{connection, mirror_enum};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
@@ -181,6 +183,13 @@ impl Organization {
     ) -> Result<MembershipConnection> {
         let request = page(first, after, last, before)?;
         let found = service::members(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        let loaders = loaders(ctx)?;
+        if selects(ctx, "user") {
+            prime(&loaders.users, found.items.iter().map(|m| m.user_id)).await?;
+        }
+        if selects(ctx, "organization") {
+            prime(&loaders.organizations, [self.0.id]).await?;
+        }
         Ok(MembershipConnection::from_page(found, Membership))
     }
     /// Invitations sent to join the organization (its admins and coordinators may see this).

@@ -3,8 +3,10 @@
 use super::service::{self, AuditFilter};
 use crate::accounts::graphql::{Organization, User};
 use crate::error::AppError;
+use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
+use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::{connection, mirror_enum};
 use async_graphql::{Context, ID, Object, Result};
@@ -134,6 +136,21 @@ impl AuditQuery {
         };
         let request = PageRequest::new(first, after, last, before)?;
         let found = service::list(&state(ctx)?.db, actor(ctx)?, filter, &request).await?;
+        let loaders = loaders(ctx)?;
+        if selects(ctx, "actorUser") {
+            prime(
+                &loaders.users,
+                found.items.iter().filter_map(|e| e.actor_user_id),
+            )
+            .await?;
+        }
+        if selects(ctx, "organization") {
+            prime(
+                &loaders.organizations,
+                found.items.iter().filter_map(|e| e.organization_id),
+            )
+            .await?;
+        }
         Ok(AuditEntryConnection::from_page(found, AuditEntry))
     }
 }

@@ -50,6 +50,18 @@ pub struct TokenService {
     ttl: Duration,
 }
 
+impl std::fmt::Debug for TokenService {
+    // Keys are secrets: never print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenService")
+            .field("algorithm", &self.algorithm)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("can_issue", &self.can_issue())
+            .finish_non_exhaustive()
+    }
+}
+
 impl TokenService {
     /// HS256 with a shared secret: this service both signs and verifies.
     pub fn hs256(secret: &[u8], issuer: String, audience: String, ttl: Duration) -> Self {

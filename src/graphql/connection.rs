@@ -4,7 +4,16 @@
 //! edge type per node type; async-graphql's generic connection has no
 //! descriptions, and every type of our schema has one.
 
+use async_graphql::Context;
 pub use async_graphql::connection::PageInfo;
+
+/// Whether the client selected `field` on the nodes of the connection being
+/// resolved (through `nodes { … }` or `edges { node { … } }`).
+pub fn selects(ctx: &Context<'_>, field: &str) -> bool {
+    let ahead = ctx.look_ahead();
+    ahead.field("nodes").field(field).exists()
+        || ahead.field("edges").field("node").field(field).exists()
+}
 
 /// Declares `$connection` and `$edge` for nodes of type `$node`, built from a
 /// service [`Page`](crate::pagination::Page) with `$connection::from_page`.

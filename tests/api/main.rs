@@ -1,0 +1,11 @@
+//! The one integration-test binary: every module is a domain or a cross-cutting
+//! convention, each test gets its own database (see `helpers`).
+
+mod accounts;
+mod audit;
+mod helpers;
+mod http;
+mod pagination;
+mod permissions;
+mod schema;
+mod tokens;
