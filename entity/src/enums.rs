@@ -76,3 +76,31 @@ pub enum ActorKind {
     #[sea_orm(string_value = "system")]
     System,
 }
+
+/// Who may see a contact detail (email, phone, address) in the directory.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ContactVisibility {
+    /// Anyone, including anonymous visitors of a library's website.
+    #[sea_orm(string_value = "public")]
+    Public,
+    /// Logged-in members of the coalition only.
+    #[sea_orm(string_value = "coalition")]
+    Coalition,
+}
+
+/// What a contact detail is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ContactKind {
+    #[sea_orm(string_value = "email")]
+    Email,
+    #[sea_orm(string_value = "phone")]
+    Phone,
+    #[sea_orm(string_value = "address")]
+    Address,
+}

@@ -11,7 +11,7 @@
 
 use crate::auth::{Actor, Principal};
 use crate::error::{AppError, AppResult};
-use entity::enums::OrgRole;
+use entity::enums::{ContactVisibility, OrgRole};
 use uuid::Uuid;
 
 /// What an actor wants to do within one organization's accounts.
@@ -115,6 +115,62 @@ pub fn audit_scope(actor: &Actor) -> Scope {
     )
 }
 
+// ---------------------------------------------------------------- directory
+
+/// Whether `actor` is a member of the coalition: a user who belongs to an
+/// organization or holds a coalition role, or an organization's API key.
+/// Members read the directory's `COALITION` contacts and non-public bodies.
+pub fn is_coalition_member(actor: &Actor) -> bool {
+    match &actor.principal {
+        Principal::User(u) => !u.memberships.is_empty() || !u.coalition_roles.is_empty(),
+        Principal::ApiKey(_) | Principal::System => true,
+        Principal::Anonymous => false,
+    }
+}
+
+/// Whether `actor` may see a contact detail of this visibility.
+pub fn may_see_contact(actor: &Actor, visibility: ContactVisibility) -> bool {
+    match visibility {
+        ContactVisibility::Public => true,
+        ContactVisibility::Coalition => is_coalition_member(actor),
+    }
+}
+
+/// Whether `actor` may edit the directory entries (profile, services,
+/// locations) of organization `org`: its admins and staff, its `STAFF` API
+/// keys (partner apps keep their entries current), and coordinators.
+pub fn may_edit_directory_entry(actor: &Actor, org: Uuid) -> bool {
+    actor.is_coordinator() || matches!(actor.role_in(org), Some(OrgRole::Admin | OrgRole::Staff))
+}
+
+/// Whether `actor` may manage the coalition's shared directory structures:
+/// the taxonomy, bodies and their posts.
+pub fn may_manage_directory(actor: &Actor) -> bool {
+    actor.is_coordinator()
+}
+
+/// Whether `actor` may manage the memberships of a body owned by `owner`
+/// (coordinators anywhere; the owning organization's admins for its body).
+pub fn may_manage_body_memberships(actor: &Actor, owner: Option<Uuid>) -> bool {
+    actor.is_coordinator()
+        || owner.is_some_and(|org| {
+            actor.role_in(org) == Some(OrgRole::Admin)
+                && matches!(actor.principal, Principal::User(_))
+        })
+}
+
+/// Whether `actor` may see a body (and its current members): public bodies
+/// are for everyone, the others for coalition members.
+pub fn may_see_body(actor: &Actor, records_public: bool) -> bool {
+    records_public || is_coalition_member(actor)
+}
+
+/// Whether `actor` may edit the directory profile of a person linked to user
+/// `linked_user`: the person themselves and coordinators.
+pub fn may_edit_person(actor: &Actor, linked_user: Option<Uuid>) -> bool {
+    actor.is_coordinator() || (linked_user.is_some() && actor.user_id() == linked_user)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +239,46 @@ mod tests {
         assert!(allows(&actor, org, OrgAction::ReadAudit));
         assert!(!allows(&actor, org, OrgAction::ManageApiKeys));
         assert_eq!(audit_scope(&actor), Scope::All);
+    }
+
+    #[test]
+    fn coalition_contacts_are_for_members_only() {
+        let anonymous = Actor::anonymous(None);
+        let member = user(vec![(Uuid::now_v7(), OrgRole::Viewer)], vec![]);
+        let orphan = user(vec![], vec![]);
+        assert!(may_see_contact(&anonymous, ContactVisibility::Public));
+        assert!(!may_see_contact(&anonymous, ContactVisibility::Coalition));
+        assert!(may_see_contact(&member, ContactVisibility::Coalition));
+        assert!(
+            !may_see_contact(&orphan, ContactVisibility::Coalition),
+            "an account with no organization is not a member"
+        );
+    }
+
+    #[test]
+    fn viewers_do_not_edit_directory_entries_but_staff_do() {
+        let org = Uuid::now_v7();
+        assert!(!may_edit_directory_entry(
+            &user(vec![(org, OrgRole::Viewer)], vec![]),
+            org
+        ));
+        assert!(may_edit_directory_entry(
+            &user(vec![(org, OrgRole::Staff)], vec![]),
+            org
+        ));
+        assert!(!may_edit_directory_entry(
+            &user(vec![(org, OrgRole::Staff)], vec![]),
+            Uuid::now_v7()
+        ));
+    }
+
+    #[test]
+    fn an_owning_organization_s_admin_manages_its_body_only() {
+        let org = Uuid::now_v7();
+        let admin = user(vec![(org, OrgRole::Admin)], vec![]);
+        assert!(may_manage_body_memberships(&admin, Some(org)));
+        assert!(!may_manage_body_memberships(&admin, Some(Uuid::now_v7())));
+        assert!(!may_manage_body_memberships(&admin, None));
     }
 
     #[test]

@@ -2,11 +2,14 @@
 
 use crate::helpers::{ORG_A, TestApp};
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{HeaderValue, Request};
+use coalition::config::HttpSettings;
+use coalition::graphql::Limits;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tower::ServiceExt;
 
 #[tokio::test]
 async fn probes_answer_and_echo_a_request_id() {
@@ -214,4 +217,42 @@ async fn websocket_connections_authenticate_in_connection_init() {
         Some(json!("connection_ack")),
         "a bad token closes the connection"
     );
+}
+
+#[tokio::test]
+async fn browsers_may_call_only_from_allowed_origins() {
+    let app = TestApp::spawn().await;
+    let settings = HttpSettings {
+        cors_origins: vec![HeaderValue::from_static("https://library.example.org")],
+        ..HttpSettings::default()
+    };
+    let router = coalition::startup::router(app.state.clone(), &settings, Limits::default());
+    let preflight = |origin: &'static str| {
+        Request::options("/graphql")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .body(Body::empty())
+            .expect("req")
+    };
+    let allowed = router
+        .clone()
+        .oneshot(preflight("https://library.example.org"))
+        .await
+        .expect("response");
+    assert_eq!(
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.as_bytes()),
+        Some(&b"https://library.example.org"[..])
+    );
+    let other = router
+        .oneshot(preflight("https://evil.example.com"))
+        .await
+        .expect("response");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
 }
