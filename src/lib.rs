@@ -17,6 +17,8 @@ pub mod config;
 pub mod db;
 /// The demo coalition.
 pub mod demo;
+/// Organizations' profiles, services, taxonomy; bodies, people and memberships.
+pub mod directory;
 /// The one error type and its client-facing codes.
 pub mod error;
 /// The GraphQL schema, its conventions and limits.

@@ -1,0 +1,3 @@
+//! The directory: who can help with what, where, in which language, for whom
+//! (organizations' profiles, their services, the taxonomy), and who sits on the
+//! advisory group, committees and commission (bodies, people, memberships).
