@@ -4,6 +4,7 @@
 
 use crate::auth::Actor;
 use crate::config::HttpSettings;
+use crate::directory::localize::PreferredLanguages;
 use crate::error::AppError;
 use crate::graphql::AppSchema;
 use crate::loaders::Loaders;
@@ -141,7 +142,15 @@ async fn execute(http: &Http, headers: &HeaderMap, request: async_graphql::Reque
         Ok(actor) => actor,
         Err(error) => return error_response(StatusCode::UNAUTHORIZED, error),
     };
-    let request = request.data(actor).data(Loaders::new(&http.app.db));
+    let languages = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(PreferredLanguages::from_accept_language)
+        .unwrap_or_default();
+    let request = request
+        .data(actor)
+        .data(languages)
+        .data(Loaders::new(&http.app.db));
     match tokio::time::timeout(http.timeout, http.schema.execute(request)).await {
         Ok(response) => GraphQLResponse::from(response).into_response(),
         Err(_) => error_response(

@@ -9,7 +9,10 @@
 
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{organization, user};
+use entity::{
+    location, organization, organization_profile, service, service_category, service_exception,
+    service_hours, service_language, taxonomy_term, translation, user,
+};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -35,7 +38,70 @@ macro_rules! id_entity {
         }
     )+};
 }
-id_entity!(organization, user);
+id_entity!(organization, user, service, taxonomy_term);
+
+impl IdEntity for organization_profile::Entity {
+    fn id_column() -> Self::Column {
+        organization_profile::Column::OrganizationId
+    }
+    fn id_of(model: &Self::Model) -> Uuid {
+        model.organization_id
+    }
+}
+
+/// An entity whose rows belong to a parent row, found by the parent's id.
+pub trait ChildEntity: EntityTrait {
+    /// The column holding the parent's id.
+    fn parent_column() -> Self::Column;
+    /// The parent id of a row.
+    fn parent_of(model: &Self::Model) -> Uuid;
+}
+
+macro_rules! child_entity {
+    ($($module:ident . $column:ident => $field:ident),+) => {$(
+        impl ChildEntity for $module::Entity {
+            fn parent_column() -> Self::Column { $module::Column::$column }
+            fn parent_of(model: &Self::Model) -> Uuid { model.$field }
+        }
+    )+};
+}
+child_entity!(
+    location.ServiceId => service_id,
+    service_category.ServiceId => service_id,
+    service_language.ServiceId => service_id,
+    service_hours.ServiceId => service_id,
+    service_exception.ServiceId => service_id,
+    translation.RecordId => record_id
+);
+
+/// Loads the rows of `E` belonging to each parent id (every parent gets a
+/// list, possibly empty). Callers apply the policy to what they load.
+pub struct ByParent<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E: ChildEntity> Loader<Uuid> for ByParent<E>
+where
+    E::Model: Clone + Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = E::find()
+            .filter(E::parent_column().is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        let mut grouped: HashMap<Uuid, Vec<E::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            grouped.entry(E::parent_of(&row)).or_default().push(row);
+        }
+        Ok(grouped)
+    }
+}
 
 /// Loads rows of `E` by id. Callers apply the policy to what they load.
 pub struct ById<E> {
@@ -62,6 +128,8 @@ where
 
 /// A caching loader of `E` by id.
 pub type IdLoader<E> = DataLoader<ById<E>, HashMapCache>;
+/// A caching loader of the `E` rows of each parent.
+pub type ChildLoader<E> = DataLoader<ByParent<E>, HashMapCache>;
 
 /// The loaders of one request (or one WebSocket connection).
 pub struct Loaders {
@@ -69,16 +137,35 @@ pub struct Loaders {
     pub organizations: IdLoader<organization::Entity>,
     /// Users by id.
     pub users: IdLoader<user::Entity>,
+    /// Services by id.
+    pub services: IdLoader<service::Entity>,
+    /// Organization profiles by organization id.
+    pub profiles: IdLoader<organization_profile::Entity>,
+    /// Taxonomy terms by id.
+    pub terms: IdLoader<taxonomy_term::Entity>,
+    /// Locations of each service.
+    pub locations: ChildLoader<location::Entity>,
+    /// Category links of each service.
+    pub categories: ChildLoader<service_category::Entity>,
+    /// Languages of each service.
+    pub languages: ChildLoader<service_language::Entity>,
+    /// Weekly hours of each service.
+    pub hours: ChildLoader<service_hours::Entity>,
+    /// Holidays and special hours of each service.
+    pub exceptions: ChildLoader<service_exception::Entity>,
+    /// Translations of each organization's or service's texts.
+    pub translations: ChildLoader<translation::Entity>,
 }
 
 /// Loads every key of a page in one query, so that the page's items then
 /// find their record in the loader's cache.
-pub async fn prime<E: IdEntity>(
-    loader: &IdLoader<E>,
+pub async fn prime<L>(
+    loader: &DataLoader<L, HashMapCache>,
     keys: impl IntoIterator<Item = Uuid>,
 ) -> AppResult<()>
 where
-    E::Model: Clone + Send + Sync,
+    L: Loader<Uuid, Error = LoadError>,
+    L::Value: Clone,
 {
     loader
         .load_many(keys)
@@ -103,9 +190,31 @@ impl Loaders {
                 HashMapCache::default(),
             )
         }
+        fn by_parent<E: ChildEntity>(db: &DatabaseConnection) -> ChildLoader<E>
+        where
+            E::Model: Clone + Send + Sync,
+        {
+            DataLoader::with_cache(
+                ByParent {
+                    db: db.clone(),
+                    entity: PhantomData,
+                },
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+        }
         Loaders {
             organizations: by_id(db),
             users: by_id(db),
+            services: by_id(db),
+            profiles: by_id(db),
+            terms: by_id(db),
+            locations: by_parent(db),
+            categories: by_parent(db),
+            languages: by_parent(db),
+            hours: by_parent(db),
+            exceptions: by_parent(db),
+            translations: by_parent(db),
         }
     }
 }

@@ -107,6 +107,16 @@ impl PageRequest {
         })
     }
 
+    /// How many rows the page holds at most.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Whether the page is counted from the end (`last`).
+    pub fn is_backward(&self) -> bool {
+        self.backward
+    }
+
     /// The first `n` rows, for callers inside the service (demo data, exports).
     pub fn first(n: i32) -> Self {
         PageRequest {

@@ -12,14 +12,19 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// Opens and migrates the database at `url` and wraps it in application state.
+/// Opens and migrates the database at `url`, adds the default taxonomy terms
+/// that are missing, and wraps it in application state.
 pub async fn state(url: &str, tokens: TokenService) -> Result<AppState, DbErr> {
     let (db, statements) = crate::db::connect(url).await?;
     crate::db::migrate(&db).await?;
+    crate::directory::taxonomy::service::ensure_default_terms(&db)
+        .await
+        .map_err(|e| DbErr::Custom(format!("default taxonomy: {e}")))?;
     Ok(AppState {
         db,
         auth: Arc::new(Authenticator::new(tokens)),
         statements,
+        time_zone: crate::state::DEFAULT_TIME_ZONE,
     })
 }
 

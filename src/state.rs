@@ -15,4 +15,9 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// SQL statements executed so far.
     pub statements: StatementCounter,
+    /// The coalition's time zone, in which opening hours are kept.
+    pub time_zone: chrono_tz::Tz,
 }
+
+/// Time zone of opening hours unless `COALITION_TIME_ZONE` says otherwise.
+pub const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::America::New_York;

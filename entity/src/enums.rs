@@ -104,3 +104,50 @@ pub enum ContactKind {
     #[sea_orm(string_value = "address")]
     Address,
 }
+
+/// Whether a service is offered (HSDS `service.status`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum ServiceStatus {
+    #[sea_orm(string_value = "active")]
+    Active,
+    #[sea_orm(string_value = "inactive")]
+    Inactive,
+    #[sea_orm(string_value = "temporarily_closed")]
+    TemporarilyClosed,
+    #[sea_orm(string_value = "defunct")]
+    Defunct,
+}
+
+/// What a service costs.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum CostKind {
+    #[sea_orm(string_value = "free")]
+    Free,
+    #[sea_orm(string_value = "sliding_scale")]
+    SlidingScale,
+    #[sea_orm(string_value = "fee")]
+    Fee,
+}
+
+/// Who may see a location's address.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum LocationVisibility {
+    /// Everyone.
+    #[sea_orm(string_value = "public")]
+    Public,
+    /// Members of the coalition.
+    #[sea_orm(string_value = "coalition")]
+    Coalition,
+    /// Nobody: only the contact route is ever shown (e.g. a shelter for survivors of violence).
+    #[sea_orm(string_value = "confidential")]
+    Confidential,
+}

@@ -18,5 +18,26 @@ pub mod organization;
 /// People who log in.
 pub mod user;
 
+/// Directory: where services are delivered.
+pub mod location;
+/// Directory: an organization's contact details.
+pub mod organization_contact;
+/// Directory: an organization's profile.
+pub mod organization_profile;
+/// Directory: services.
+pub mod service;
+/// Directory: a service's taxonomy terms.
+pub mod service_category;
+/// Directory: a service's holidays and special hours.
+pub mod service_exception;
+/// Directory: a service's weekly hours.
+pub mod service_hours;
+/// Directory: a service's languages.
+pub mod service_language;
+/// Directory: the service taxonomy.
+pub mod taxonomy_term;
+/// Directory: translations of organization and service texts.
+pub mod translation;
+
 /// Enumerations stored as short strings, shared by several tables.
 pub mod enums;

@@ -5,15 +5,13 @@ use super::domain::{Email, Name, Password, Slug};
 use super::service;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
-use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::{connection, mirror_enum};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{api_key, invitation, membership, organization, user};
+use entity::{api_key, invitation, membership, user};
 use uuid::Uuid;
 
 mirror_enum! {
@@ -131,104 +129,7 @@ async fn load_organization(ctx: &Context<'_>, id: Uuid) -> Result<Organization> 
     Ok(Organization(found))
 }
 
-// ---------------------------------------------------------------- Organization
-
-/// A member organization of the coalition: a library or a partner agency.
-pub struct Organization(pub organization::Model);
-
-/// A member organization of the coalition: a library or a partner agency.
-#[Object]
-impl Organization {
-    /// Opaque global id.
-    pub async fn id(&self) -> ID {
-        ids::encode("Organization", self.0.id)
-    }
-    /// Display name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// Unique, URL-friendly identifier.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-    /// What kind of organization this is.
-    async fn kind(&self) -> OrganizationKind {
-        self.0.kind.into()
-    }
-    /// When the organization joined the coalition.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When the organization's record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-    /// The viewer's role here, if the viewer belongs to this organization.
-    async fn viewer_role(&self, ctx: &Context<'_>) -> Result<Option<MemberRole>> {
-        Ok(actor(ctx)?.role_in(self.0.id).map(Into::into))
-    }
-    /// Who belongs to the organization (its members and coordinators may see this).
-    #[graphql(complexity = "complexity(first, last, child_complexity)")]
-    async fn members(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
-            i32,
-        >,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-    ) -> Result<MembershipConnection> {
-        let request = page(first, after, last, before)?;
-        let found = service::members(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
-        let loaders = loaders(ctx)?;
-        if selects(ctx, "user") {
-            prime(&loaders.users, found.items.iter().map(|m| m.user_id)).await?;
-        }
-        if selects(ctx, "organization") {
-            prime(&loaders.organizations, [self.0.id]).await?;
-        }
-        Ok(MembershipConnection::from_page(found, Membership))
-    }
-    /// Invitations sent to join the organization (its admins and coordinators may see this).
-    #[graphql(complexity = "complexity(first, last, child_complexity)")]
-    async fn invitations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
-            i32,
-        >,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-    ) -> Result<InvitationConnection> {
-        let request = page(first, after, last, before)?;
-        let found = service::invitations(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
-        Ok(InvitationConnection::from_page(found, Invitation))
-    }
-    /// The organization's API keys, revoked ones included (its admins may see this).
-    #[graphql(complexity = "complexity(first, last, child_complexity)")]
-    async fn api_keys(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
-            i32,
-        >,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-    ) -> Result<ApiKeyConnection> {
-        let request = page(first, after, last, before)?;
-        let found = service::api_keys(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
-        Ok(ApiKeyConnection::from_page(found, ApiKey))
-    }
-}
+pub use crate::graphql::organization::Organization;
 
 // ---------------------------------------------------------------- User
 

@@ -1,3 +1,16 @@
 //! The directory: who can help with what, where, in which language, for whom
 //! (organizations' profiles, their services, the taxonomy), and who sits on the
 //! advisory group, committees and commission (bodies, people, memberships).
+
+/// Input values of the directory (language tags, clock times, web addresses).
+pub mod domain;
+/// GraphQL types shared by the directory's parts (localized texts, contacts).
+pub mod graphql;
+/// Texts in several languages and the choice among them.
+pub mod localize;
+/// Organizations' directory profiles.
+pub mod profiles;
+/// Services, their search and verification.
+pub mod services;
+/// The service taxonomy.
+pub mod taxonomy;

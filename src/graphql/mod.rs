@@ -9,19 +9,35 @@ pub mod context;
 pub mod errors;
 /// The `Node` interface and `node`/`nodes` lookups.
 pub mod node;
+/// The organization, whose fields come from several domains.
+pub mod organization;
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::audit::graphql::AuditQuery;
+use crate::directory::profiles::graphql::ProfilesMutation;
+use crate::directory::services::graphql::{ServicesMutation, ServicesQuery};
+use crate::directory::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
 use crate::state::AppState;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// Every query of the API.
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, AccountsQuery, AuditQuery);
+pub struct Query(
+    node::NodeQuery,
+    AccountsQuery,
+    AuditQuery,
+    ServicesQuery,
+    TaxonomyQuery,
+);
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountsMutation);
+pub struct Mutation(
+    AccountsMutation,
+    ServicesMutation,
+    ProfilesMutation,
+    TaxonomyMutation,
+);
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -6,9 +6,15 @@ use crate::accounts::graphql::{ApiKey, Invitation, Membership, Organization, Use
 use crate::accounts::service as accounts;
 use crate::audit::graphql::AuditEntry;
 use crate::audit::service as audit;
+use crate::directory::localize::PreferredLanguages;
+use crate::directory::services::graphql::Service;
+use crate::directory::services::service as services;
+use crate::directory::taxonomy::graphql::TaxonomyTerm;
+use crate::directory::taxonomy::service as taxonomy;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use async_graphql::{Context, ID, Interface, Object, Result};
+use std::sync::Arc;
 
 /// Anything with a global id that `node(id:)` can find.
 #[derive(Interface)]
@@ -26,6 +32,10 @@ pub enum Node {
     ApiKey(ApiKey),
     /// An audit log entry.
     AuditEntry(AuditEntry),
+    /// A service an organization offers.
+    Service(Service),
+    /// A term of the service taxonomy.
+    TaxonomyTerm(TaxonomyTerm),
 }
 
 /// Most ids one `nodes` call may ask for.
@@ -42,6 +52,11 @@ async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
         "Invitation" => Node::Invitation(Invitation(accounts::invitation(db, actor, uuid).await?)),
         "ApiKey" => Node::ApiKey(ApiKey(accounts::api_key(db, actor, uuid).await?)),
         "AuditEntry" => Node::AuditEntry(AuditEntry(audit::get(db, actor, uuid).await?)),
+        "Service" => Node::Service(Service::new(
+            services::service(db, actor, uuid).await?,
+            Arc::new(PreferredLanguages::default()),
+        )),
+        "TaxonomyTerm" => Node::TaxonomyTerm(TaxonomyTerm(taxonomy::term(db, uuid).await?)),
         _ => return Err(AppError::NotFound),
     })
 }

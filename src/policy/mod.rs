@@ -11,7 +11,7 @@
 
 use crate::auth::{Actor, Principal};
 use crate::error::{AppError, AppResult};
-use entity::enums::{ContactVisibility, OrgRole};
+use entity::enums::{ContactVisibility, LocationVisibility, OrgRole, ServiceStatus};
 use uuid::Uuid;
 
 /// What an actor wants to do within one organization's accounts.
@@ -171,6 +171,36 @@ pub fn may_edit_person(actor: &Actor, linked_user: Option<Uuid>) -> bool {
     actor.is_coordinator() || (linked_user.is_some() && actor.user_id() == linked_user)
 }
 
+/// Whether `actor` may see a service of this status: active services are
+/// public, the others are for members of the coalition.
+pub fn may_see_service(actor: &Actor, status: ServiceStatus) -> bool {
+    status == ServiceStatus::Active || is_coalition_member(actor)
+}
+
+/// What of a location `actor` may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationView {
+    /// All fields.
+    Full,
+    /// The contact route only: never an address, a neighborhood or coordinates.
+    ContactOnly,
+    /// Nothing: the location is not shown at all.
+    Hidden,
+}
+
+/// How much of a location `actor` may see: public locations fully,
+/// members-only locations fully to members and not at all to others, and
+/// confidential locations (shelters for survivors of violence) only by their
+/// contact route, to everyone, members included.
+pub fn location_view(actor: &Actor, visibility: LocationVisibility) -> LocationView {
+    match visibility {
+        LocationVisibility::Public => LocationView::Full,
+        LocationVisibility::Coalition if is_coalition_member(actor) => LocationView::Full,
+        LocationVisibility::Coalition => LocationView::Hidden,
+        LocationVisibility::Confidential => LocationView::ContactOnly,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +282,32 @@ mod tests {
         assert!(
             !may_see_contact(&orphan, ContactVisibility::Coalition),
             "an account with no organization is not a member"
+        );
+    }
+
+    #[test]
+    fn a_confidential_address_is_shown_to_nobody_and_members_only_ones_to_members() {
+        let anonymous = Actor::anonymous(None);
+        let coordinator = user(vec![], vec![CoalitionRoleKind::Coordinator]);
+        assert_eq!(
+            location_view(&anonymous, LocationVisibility::Public),
+            LocationView::Full
+        );
+        assert_eq!(
+            location_view(&anonymous, LocationVisibility::Coalition),
+            LocationView::Hidden
+        );
+        assert_eq!(
+            location_view(&coordinator, LocationVisibility::Coalition),
+            LocationView::Full
+        );
+        assert_eq!(
+            location_view(&coordinator, LocationVisibility::Confidential),
+            LocationView::ContactOnly
+        );
+        assert_eq!(
+            location_view(&anonymous, LocationVisibility::Confidential),
+            LocationView::ContactOnly
         );
     }
 

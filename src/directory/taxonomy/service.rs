@@ -1,0 +1,328 @@
+//! Reading and managing taxonomy terms. Everyone reads the taxonomy;
+//! coordinators manage it.
+
+use crate::audit::service::{self as audit, AuditEvent};
+use crate::auth::Actor;
+use crate::db::now;
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::policy;
+use entity::taxonomy_term;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// The terms a new coalition starts with: `(code, parent code, name, description)`.
+pub const DEFAULT_TERMS: &[(&str, Option<&str>, &str, &str)] = &[
+    (
+        "legal",
+        None,
+        "Legal help",
+        "Legal advice and representation.",
+    ),
+    (
+        "immigration-legal-help",
+        Some("legal"),
+        "Immigration legal help",
+        "Advice and representation on immigration matters by accredited representatives or attorneys.",
+    ),
+    (
+        "citizenship-preparation",
+        Some("legal"),
+        "Citizenship preparation",
+        "Help preparing for naturalization: classes, interview practice, application help.",
+    ),
+    (
+        "education",
+        None,
+        "Education",
+        "Learning for adults and young people.",
+    ),
+    (
+        "esl",
+        Some("education"),
+        "English as a second language",
+        "English classes and conversation groups.",
+    ),
+    (
+        "youth-tutoring",
+        Some("education"),
+        "Youth tutoring",
+        "Homework help and tutoring for children and teenagers.",
+    ),
+    (
+        "job-training",
+        None,
+        "Job training and employment",
+        "Job readiness, training programs and placement.",
+    ),
+    (
+        "food",
+        None,
+        "Food",
+        "Food pantries, meals and nutrition programs such as WIC.",
+    ),
+    (
+        "housing",
+        None,
+        "Housing and shelter",
+        "Emergency shelter, housing search and tenant help.",
+    ),
+    (
+        "health",
+        None,
+        "Health and clinics",
+        "Primary care, clinics, hospitals and health insurance help.",
+    ),
+    (
+        "mental-health",
+        Some("health"),
+        "Mental health",
+        "Counselling, trauma care and support groups.",
+    ),
+    (
+        "public-benefits",
+        None,
+        "Public benefits",
+        "Help applying for government benefits.",
+    ),
+    (
+        "interpretation",
+        None,
+        "Interpretation and translation",
+        "Interpreters and document translation.",
+    ),
+    (
+        "community",
+        None,
+        "Cultural and community groups",
+        "Cultural organizations, faith communities and welcoming groups.",
+    ),
+];
+
+/// Inserts the default terms that are missing (by code). Run at start, so a
+/// new coalition has a taxonomy and renamed terms are left alone.
+pub async fn ensure_default_terms(db: &DatabaseConnection) -> AppResult<()> {
+    let existing: HashMap<String, Uuid> = taxonomy_term::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.code, t.id))
+        .collect();
+    if DEFAULT_TERMS
+        .iter()
+        .all(|(code, ..)| existing.contains_key(*code))
+    {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let mut ids = existing;
+    for (code, parent, name, description) in DEFAULT_TERMS {
+        if ids.contains_key(*code) {
+            continue;
+        }
+        let at = now();
+        let term = taxonomy_term::ActiveModel {
+            id: Set(new_id()),
+            parent_id: Set(parent.and_then(|p| ids.get(p).copied())),
+            code: Set((*code).to_owned()),
+            name: Set((*name).to_owned()),
+            description: Set((*description).to_owned()),
+            created_at: Set(at),
+            updated_at: Set(at),
+        }
+        .insert(&txn)
+        .await?;
+        ids.insert(term.code, term.id);
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Every term, parents before children, then by name.
+pub async fn terms(db: &impl ConnectionTrait) -> AppResult<Vec<taxonomy_term::Model>> {
+    let all = taxonomy_term::Entity::find()
+        .order_by_asc(taxonomy_term::Column::Name)
+        .all(db)
+        .await?;
+    let mut ordered = Vec::with_capacity(all.len());
+    let mut placed: HashSet<Uuid> = HashSet::new();
+    // Terms nest a few levels deep at most: place roots, then their children.
+    while ordered.len() < all.len() {
+        let before = ordered.len();
+        for term in &all {
+            let ready = term.parent_id.is_none_or(|p| placed.contains(&p));
+            if !placed.contains(&term.id) && ready {
+                placed.insert(term.id);
+                ordered.push(term.clone());
+            }
+        }
+        if ordered.len() == before {
+            break;
+        }
+    }
+    Ok(ordered)
+}
+
+/// The ids of `roots` and of every term nested under them.
+pub fn with_descendants(all: &[taxonomy_term::Model], roots: &[Uuid]) -> Vec<Uuid> {
+    let mut found: Vec<Uuid> = roots.to_vec();
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        for term in all.iter().filter(|t| t.parent_id == Some(parent)) {
+            if !found.contains(&term.id) {
+                found.push(term.id);
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+/// A term by id.
+pub async fn term(db: &impl ConnectionTrait, id: Uuid) -> AppResult<taxonomy_term::Model> {
+    taxonomy_term::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A term's content, validated.
+pub struct TermInput {
+    /// Unique code, a slug.
+    pub code: String,
+    /// The broader term, if any.
+    pub parent_id: Option<Uuid>,
+    /// Display name.
+    pub name: String,
+    /// What belongs under it.
+    pub description: String,
+}
+
+/// Adds a term (coordinators).
+pub async fn create_term(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: TermInput,
+) -> AppResult<taxonomy_term::Model> {
+    policy::authorize(
+        actor,
+        policy::may_manage_directory(actor),
+        "manage the taxonomy",
+    )?;
+    if let Some(parent) = input.parent_id {
+        term(db, parent)
+            .await
+            .map_err(|_| AppError::bad_input("input.parentId", "no such term"))?;
+    }
+    let txn = db.begin().await?;
+    let at = now();
+    let created = taxonomy_term::ActiveModel {
+        id: Set(new_id()),
+        parent_id: Set(input.parent_id),
+        code: Set(input.code),
+        name: Set(input.name),
+        description: Set(input.description),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| AppError::conflict_on_unique(e, "a term with this code already exists"))?;
+    audit::record(
+        &txn,
+        actor,
+        AuditEvent {
+            organization_id: None,
+            action: "taxonomy_term.created",
+            record_type: "TaxonomyTerm",
+            record_id: Some(created.id),
+            details: Some(json!({ "code": created.code })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Renames, redescribes or moves a term (coordinators). A term cannot be moved
+/// under itself or one of its own descendants.
+pub async fn update_term(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    input: TermInput,
+) -> AppResult<taxonomy_term::Model> {
+    policy::authorize(
+        actor,
+        policy::may_manage_directory(actor),
+        "manage the taxonomy",
+    )?;
+    let current = term(db, id).await?;
+    if let Some(parent) = input.parent_id {
+        let all = terms(db).await?;
+        if with_descendants(&all, &[id]).contains(&parent) {
+            return Err(AppError::bad_input(
+                "input.parentId",
+                "a term cannot be nested under itself",
+            ));
+        }
+        term(db, parent)
+            .await
+            .map_err(|_| AppError::bad_input("input.parentId", "no such term"))?;
+    }
+    let txn = db.begin().await?;
+    let mut active = current.clone().into_active_model();
+    active.code = Set(input.code);
+    active.parent_id = Set(input.parent_id);
+    active.name = Set(input.name);
+    active.description = Set(input.description);
+    active.updated_at = Set(now());
+    let updated = active
+        .update(&txn)
+        .await
+        .map_err(|e| AppError::conflict_on_unique(e, "a term with this code already exists"))?;
+    audit::record(
+        &txn,
+        actor,
+        AuditEvent {
+            organization_id: None,
+            action: "taxonomy_term.updated",
+            record_type: "TaxonomyTerm",
+            record_id: Some(id),
+            details: Some(json!({ "from": current.code, "to": updated.code })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The terms with these codes; unknown codes are an error naming `field`.
+pub async fn ids_for_codes(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+    field: &str,
+) -> AppResult<Vec<Uuid>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = taxonomy_term::Entity::find()
+        .filter(taxonomy_term::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await?;
+    for (i, code) in codes.iter().enumerate() {
+        if !found.iter().any(|t| &t.code == code) {
+            return Err(AppError::bad_input(
+                format!("{field}.{i}"),
+                format!("no taxonomy term has the code {code:?}"),
+            ));
+        }
+    }
+    Ok(found.into_iter().map(|t| t.id).collect())
+}

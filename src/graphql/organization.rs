@@ -1,0 +1,237 @@
+//! The organization: the tenant every domain hangs off. Its type lives with
+//! the schema root because each domain adds fields to it (accounts: members,
+//! invitations, API keys; directory: profile, contacts, services).
+
+use crate::accounts::graphql::{
+    ApiKey, ApiKeyConnection, Invitation, InvitationConnection, MemberRole, Membership,
+    MembershipConnection, OrganizationKind,
+};
+use crate::accounts::service;
+use crate::directory::graphql::{Contact, LocalizedText, localized, preferred};
+use crate::directory::localize::PreferredLanguages;
+use crate::directory::profiles::service as profiles;
+use crate::directory::services::graphql::{Service, ServiceConnection, prime_services};
+use crate::directory::services::service as services;
+use crate::error::{AppError, AppResult};
+use crate::graphql::connection::selects;
+use crate::graphql::context::{actor, loaders, state};
+use crate::ids;
+use crate::loaders::prime;
+use crate::pagination::{PageRequest, complexity};
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::organization;
+use std::sync::Arc;
+
+fn page(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> AppResult<PageRequest> {
+    PageRequest::new(first, after, last, before)
+}
+
+/// A member organization of the coalition: a library or a partner agency.
+pub struct Organization(pub organization::Model);
+
+/// A member organization of the coalition: a library or a partner agency.
+#[Object]
+impl Organization {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Organization", self.0.id)
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Unique, URL-friendly identifier.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// What kind of organization this is.
+    async fn kind(&self) -> OrganizationKind {
+        self.0.kind.into()
+    }
+    /// When the organization joined the coalition.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the organization's record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The viewer's role here, if the viewer belongs to this organization.
+    async fn viewer_role(&self, ctx: &Context<'_>) -> Result<Option<MemberRole>> {
+        Ok(actor(ctx)?.role_in(self.0.id).map(Into::into))
+    }
+    /// Who belongs to the organization (its members and coordinators may see this).
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<MembershipConnection> {
+        let request = page(first, after, last, before)?;
+        let found = service::members(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        let loaders = loaders(ctx)?;
+        if selects(ctx, "user") {
+            prime(&loaders.users, found.items.iter().map(|m| m.user_id)).await?;
+        }
+        if selects(ctx, "organization") {
+            prime(&loaders.organizations, [self.0.id]).await?;
+        }
+        Ok(MembershipConnection::from_page(found, Membership))
+    }
+    /// Invitations sent to join the organization (its admins and coordinators may see this).
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<InvitationConnection> {
+        let request = page(first, after, last, before)?;
+        let found = service::invitations(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        Ok(InvitationConnection::from_page(found, Invitation))
+    }
+    /// The organization's API keys, revoked ones included (its admins may see this).
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn api_keys(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<ApiKeyConnection> {
+        let request = page(first, after, last, before)?;
+        let found = service::api_keys(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        Ok(ApiKeyConnection::from_page(found, ApiKey))
+    }
+    /// The organization's name in the best available language.
+    async fn localized_name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Preferred language (BCP 47); defaults to Accept-Language.")]
+        locale: Option<String>,
+    ) -> Result<LocalizedText> {
+        let profile = self.profile(ctx).await?;
+        let default_locale = profile.as_ref().map_or("en", |p| p.default_locale.as_str());
+        let languages = preferred(ctx, locale, &PreferredLanguages::default());
+        let text = localized(
+            ctx,
+            self.0.id,
+            "name",
+            (default_locale, Some(&self.0.name)),
+            &languages,
+        )
+        .await?;
+        text.ok_or_else(|| AppError::Internal("organization without a name".into()).into())
+    }
+    /// What the organization does, in the best available language.
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Preferred language (BCP 47); defaults to Accept-Language.")]
+        locale: Option<String>,
+    ) -> Result<Option<LocalizedText>> {
+        let Some(profile) = self.profile(ctx).await? else {
+            return Ok(None);
+        };
+        let languages = preferred(ctx, locale, &PreferredLanguages::default());
+        localized(
+            ctx,
+            self.0.id,
+            "description",
+            (&profile.default_locale, profile.description.as_deref()),
+            &languages,
+        )
+        .await
+    }
+    /// Web site.
+    async fn website(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.profile(ctx).await?.and_then(|p| p.website))
+    }
+    /// Year founded.
+    async fn year_founded(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        Ok(self.profile(ctx).await?.and_then(|p| p.year_founded))
+    }
+    /// Languages spoken by the organization's staff (BCP 47).
+    async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let profile = self.profile(ctx).await?;
+        Ok(profile
+            .map(|p| serde_json::from_str(&p.languages).unwrap_or_default())
+            .unwrap_or_default())
+    }
+    /// Neighborhoods the organization serves.
+    async fn neighborhoods(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let profile = self.profile(ctx).await?;
+        Ok(profile
+            .map(|p| serde_json::from_str(&p.neighborhoods).unwrap_or_default())
+            .unwrap_or_default())
+    }
+    /// Contact details the viewer may see (`COALITION` ones for members only).
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Contact>> {
+        let found = profiles::contacts(&state(ctx)?.db, actor(ctx)?, self.0.id).await?;
+        Ok(found.into_iter().map(Contact::from).collect())
+    }
+    /// The organization's services the viewer may see (the public: active ones).
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn services(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language to answer in (BCP 47); defaults to Accept-Language.")]
+        locale: Option<String>,
+        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<ServiceConnection> {
+        let request = page(first, after, last, before)?;
+        let found =
+            services::organization_services(&state(ctx)?.db, actor(ctx)?, self.0.id, &request)
+                .await?;
+        prime_services(ctx, &found.items).await?;
+        let languages = Arc::new(preferred(ctx, locale, &PreferredLanguages::default()));
+        Ok(ServiceConnection::from_page(found, |row| {
+            Service::new(row, languages.clone())
+        }))
+    }
+}
+
+impl Organization {
+    async fn profile(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<entity::organization_profile::Model>> {
+        Ok(loaders(ctx)?
+            .profiles
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?)
+    }
+}
