@@ -73,6 +73,22 @@ impl AppError {
         }
     }
 
+    /// Moves a bad-input error under a nested input: a field `input.name`
+    /// reported by a service becomes `input.service.name` when the client sent
+    /// the service's details as `input.service`.
+    pub fn nested(self, prefix: &str) -> Self {
+        match self {
+            AppError::BadInput { field, message } => AppError::BadInput {
+                field: match field.strip_prefix("input.") {
+                    Some(rest) => format!("{prefix}.{rest}"),
+                    None => field,
+                },
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// Turns a failed insert or update into a `CONFLICT` when it broke a unique
     /// constraint, and into `INTERNAL` otherwise.
     pub fn conflict_on_unique(err: DbErr, message: impl Into<String>) -> Self {

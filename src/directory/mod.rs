@@ -2,6 +2,8 @@
 //! (organizations' profiles, their services, the taxonomy), and who sits on the
 //! advisory group, committees and commission (bodies, people, memberships).
 
+/// The demo directory.
+pub mod demo;
 /// Input values of the directory (language tags, clock times, web addresses).
 pub mod domain;
 /// GraphQL types shared by the directory's parts (localized texts, contacts).

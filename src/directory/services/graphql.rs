@@ -922,7 +922,8 @@ impl ServicesMutation {
         )?;
         let created =
             service::create_service(&state(ctx)?.db, actor(ctx)?, org, input.service.into())
-                .await?;
+                .await
+                .map_err(|e| e.nested("input.service"))?;
         Ok(Service::new(
             created,
             Arc::new(PreferredLanguages::default()),
@@ -938,7 +939,9 @@ impl ServicesMutation {
     ) -> Result<Service> {
         let id = ids::decode_as(&input.service_id, "Service", "input.serviceId")?;
         let updated =
-            service::update_service(&state(ctx)?.db, actor(ctx)?, id, input.service.into()).await?;
+            service::update_service(&state(ctx)?.db, actor(ctx)?, id, input.service.into())
+                .await
+                .map_err(|e| e.nested("input.service"))?;
         Ok(Service::new(
             updated,
             Arc::new(PreferredLanguages::default()),

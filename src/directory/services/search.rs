@@ -150,6 +150,25 @@ impl SearchPageRequest {
     }
 }
 
+/// Custom SQL of this module is written with `?` placeholders; sea-query
+/// expects `$1`, `$2`… on PostgreSQL.
+fn placeholders(backend: DbBackend, sql: &str) -> String {
+    if backend != DbBackend::Postgres {
+        return sql.to_owned();
+    }
+    let mut numbered = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            numbered.push_str(&format!("${n}"));
+        } else {
+            numbered.push(c);
+        }
+    }
+    numbered
+}
+
 fn words(text: &str) -> Vec<String> {
     let mut found: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
@@ -312,9 +331,9 @@ pub async fn search(
         let time = crate::directory::domain::ClockTime::of(local.time()).stored();
         let weekday = local.weekday().number_from_monday() as i32;
         query = query.filter(Expr::cust_with_values(
-            "(services.id IN (SELECT service_id FROM service_exceptions WHERE date = ? AND opens_at <= ? AND closes_at > ?) \
+            placeholders(backend, "(services.id IN (SELECT service_id FROM service_exceptions WHERE date = ? AND opens_at <= ? AND closes_at > ?) \
              OR (services.id NOT IN (SELECT service_id FROM service_exceptions WHERE date = ?) \
-                 AND services.id IN (SELECT service_id FROM service_hours WHERE weekday = ? AND opens_at <= ? AND closes_at > ?)))",
+                 AND services.id IN (SELECT service_id FROM service_hours WHERE weekday = ? AND opens_at <= ? AND closes_at > ?)))"),
             [
                 Value::from(date),
                 Value::from(time.clone()),
@@ -329,7 +348,7 @@ pub async fn search(
 
     let text_words = filter.text.as_deref().map(words).unwrap_or_default();
     let rank: SimpleExpr = if text_words.is_empty() {
-        Expr::cust("0.0")
+        Expr::cust("CAST(0.0 AS DOUBLE PRECISION)")
     } else if backend == DbBackend::Postgres {
         let tsquery = text_words
             .iter()
@@ -337,12 +356,18 @@ pub async fn search(
             .collect::<Vec<_>>()
             .join(" & ");
         query = query.filter(Expr::cust_with_values(
-            "to_tsvector('simple', services.search_document) @@ to_tsquery('simple', ?)",
+            placeholders(
+                backend,
+                "to_tsvector('simple', services.search_document) @@ to_tsquery('simple', ?)",
+            ),
             [Value::from(tsquery.clone())],
         ));
         Expr::cust_with_values(
-            "CAST(ts_rank(to_tsvector('simple', services.search_document), to_tsquery('simple', ?)) AS DOUBLE PRECISION) \
-             + CASE WHEN lower(services.name) LIKE ? THEN 1.0 ELSE 0.0 END",
+            placeholders(
+                backend,
+                "CAST(ts_rank(to_tsvector('simple', services.search_document), to_tsquery('simple', ?)) AS DOUBLE PRECISION) \
+                 + CASE WHEN lower(services.name) LIKE ? THEN 1 ELSE 0 END",
+            ),
             [
                 Value::from(tsquery),
                 Value::from(format!("%{}%", text_words[0])),
@@ -360,11 +385,14 @@ pub async fn search(
             values.push(Value::from(format!("%{word}%")));
             values.push(Value::from(format!("% {word}%")));
         }
-        Expr::cust_with_values(format!("CAST({} AS REAL)", score.join(" + ")), values)
+        Expr::cust_with_values(
+            placeholders(backend, &format!("CAST({} AS REAL)", score.join(" + "))),
+            values,
+        )
     };
 
     let distance: SimpleExpr = match filter.near {
-        None => Expr::cust("NULL"),
+        None => Expr::cust("CAST(NULL AS DOUBLE PRECISION)"),
         Some(near) => {
             if !(-90.0..=90.0).contains(&near.latitude)
                 || !(-180.0..=180.0).contains(&near.longitude)
@@ -402,8 +430,11 @@ pub async fn search(
             let radius_deg = near.radius_km / KM_PER_DEGREE;
             let mut bound = values().to_vec();
             bound.push(Value::from(radius_deg * radius_deg));
-            query = query.filter(Expr::cust_with_values(format!("{d2} <= ?"), bound));
-            Expr::cust_with_values(d2, values())
+            query = query.filter(Expr::cust_with_values(
+                placeholders(backend, &format!("{d2} <= ?")),
+                bound,
+            ));
+            Expr::cust_with_values(placeholders(backend, &d2), values())
         }
     };
 
@@ -417,14 +448,12 @@ pub async fn search(
         .all(db)
         .await?;
 
-    let key = |(id, rank, d2): &Candidate| match (filter.near, text_words.is_empty())
-    {
+    let key = |(id, rank, d2): &Candidate| match (filter.near, text_words.is_empty()) {
         (Some(_), _) => SortKey(d2.unwrap_or(f64::MAX), -rank, id.as_u128()),
         (None, false) => SortKey(-rank, 0.0, id.as_u128()),
         (None, true) => SortKey(0.0, 0.0, id.as_u128()),
     };
-    let mut ordered: Vec<(SortKey, &Candidate)> =
-        candidates.iter().map(|c| (key(c), c)).collect();
+    let mut ordered: Vec<(SortKey, &Candidate)> = candidates.iter().map(|c| (key(c), c)).collect();
     ordered.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
     let total_count = ordered.len() as u64;
     let window: Vec<_> = ordered
@@ -473,6 +502,15 @@ pub async fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgres_only() {
+        assert_eq!(
+            placeholders(DbBackend::Postgres, "a = ? AND b < ?"),
+            "a = $1 AND b < $2"
+        );
+        assert_eq!(placeholders(DbBackend::Sqlite, "a = ?"), "a = ?");
+    }
 
     #[test]
     fn words_are_lowercased_split_on_punctuation_and_capped() {
