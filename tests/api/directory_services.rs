@@ -25,13 +25,7 @@ async fn search(app: &TestApp, credential: Option<&str>, filter: Value) -> Vec<V
             json!({ "filter": filter, "first": 100 }),
         )
         .await;
-    answer
-        .data("services.edges")
-        .as_array()
-        .expect("edges")
-        .iter()
-        .map(|e| e.clone())
-        .collect()
+    answer.data("services.edges").as_array().expect("edges").clone()
 }
 
 fn names(edges: &[Value]) -> Vec<String> {
