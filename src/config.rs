@@ -61,6 +61,20 @@ pub enum Command {
     Token(TokenArgs),
     /// Load the demo coalition into the database (does nothing if it is there).
     SeedDemo(DatabaseArgs),
+    /// Load an HSDS 3.0 dump of organizations and services; reports every record left out.
+    ImportHsds(HsdsFileArgs),
+    /// Write the public directory as an HSDS 3.0 dump.
+    ExportHsds(HsdsFileArgs),
+}
+
+/// Options of `import-hsds` and `export-hsds`.
+#[derive(Args, Debug)]
+pub struct HsdsFileArgs {
+    /// The JSON file to read or write.
+    pub file: PathBuf,
+    /// Database settings.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// Where the database is.

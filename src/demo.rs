@@ -72,6 +72,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Vec<DemoAccount>> {
             db,
             &system,
             NewOrganization {
+                id: None,
                 name: Name::parse(name, "name")?,
                 slug: Slug::parse(slug, "slug")?,
                 kind: *kind,

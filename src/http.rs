@@ -1,5 +1,6 @@
 //! The HTTP surface: `/graphql` (GraphiQL, GET and POST queries, WebSocket
-//! subscriptions), `/healthz`, `/readyz`, `/metrics`, and the layers around
+//! subscriptions), `/hsds/...` (the public directory as HSDS 3.0), `/healthz`,
+//! `/readyz`, `/metrics`, and the layers around
 //! them (request id, tracing, CORS, body limit, timeout, metrics).
 
 use crate::auth::Actor;
@@ -42,6 +43,7 @@ pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Rout
         .allow_origin(AllowOrigin::list(settings.cors_origins.clone()))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
+    let hsds = crate::directory::hsds::http::router(app.clone());
     let http = Http {
         app,
         schema,
@@ -53,6 +55,7 @@ pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Rout
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .with_state(http)
+        .nest_service("/hsds", hsds)
         .layer(middleware::from_fn(track))
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(cors)

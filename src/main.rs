@@ -118,6 +118,42 @@ async fn run(command: Command) -> Result<(), Failure> {
             println!("{}", issued.token);
             Ok(())
         }
+        Command::ImportHsds(args) => {
+            coalition::config::check_database_url(&args.database.database_url)?;
+            let document = std::fs::read_to_string(&args.file)
+                .map_err(|e| runtime("cannot read the file")(e.to_string()))?;
+            let conn = open_migrated(&args.database.database_url).await?;
+            let report = coalition::directory::hsds::import::import(&conn, &document)
+                .await
+                .map_err(|e| Failure::Runtime(format!("nothing was imported: {e}")))?;
+            println!(
+                "imported {} organizations, {} services, {} taxonomy terms; {} records left out",
+                report.organizations,
+                report.services,
+                report.taxonomy_terms,
+                report.rejected.len()
+            );
+            for rejection in &report.rejected {
+                println!("  left out {}: {}", rejection.record, rejection.reason);
+            }
+            Ok(())
+        }
+        Command::ExportHsds(args) => {
+            coalition::config::check_database_url(&args.database.database_url)?;
+            let conn = open_migrated(&args.database.database_url).await?;
+            let dump = coalition::directory::hsds::export::dump(
+                &conn,
+                coalition::state::DEFAULT_TIME_ZONE.name(),
+            )
+            .await
+            .map_err(|e| runtime("cannot export")(e.to_string()))?;
+            let text = serde_json::to_string_pretty(&dump)
+                .map_err(|e| runtime("cannot export")(e.to_string()))?;
+            std::fs::write(&args.file, text)
+                .map_err(|e| runtime("cannot write the file")(e.to_string()))?;
+            println!("wrote {}", args.file.display());
+            Ok(())
+        }
         Command::SeedDemo(args) => {
             coalition::config::check_database_url(&args.database_url)?;
             let (conn, _) = db::connect(&args.database_url)
@@ -133,4 +169,17 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+async fn open_migrated(url: &str) -> Result<sea_orm::DatabaseConnection, Failure> {
+    let (conn, _) = db::connect(url)
+        .await
+        .map_err(|e| runtime("cannot open the database at DATABASE_URL")(e.to_string()))?;
+    db::migrate(&conn)
+        .await
+        .map_err(|e| runtime("migration failed")(e.to_string()))?;
+    coalition::directory::taxonomy::service::ensure_default_terms(&conn)
+        .await
+        .map_err(|e| runtime("default taxonomy")(e.to_string()))?;
+    Ok(conn)
 }

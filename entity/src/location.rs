@@ -13,7 +13,10 @@ pub struct Model {
     pub name: Option<String>,
     pub address: Option<String>,
     pub city: Option<String>,
+    pub state_province: Option<String>,
     pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
     pub neighborhood: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,

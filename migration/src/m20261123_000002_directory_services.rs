@@ -134,7 +134,9 @@ enum Locations {
     Name,
     Address,
     City,
+    StateProvince,
     PostalCode,
+    Country,
     Neighborhood,
     Latitude,
     Longitude,
@@ -429,7 +431,9 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(Locations::Name, 200))
                     .col(string_len_null(Locations::Address, 500))
                     .col(string_len_null(Locations::City, 200))
+                    .col(string_len_null(Locations::StateProvince, 100))
                     .col(string_len_null(Locations::PostalCode, 20))
+                    .col(string_len_null(Locations::Country, 2))
                     .col(string_len_null(Locations::Neighborhood, 200))
                     .col(double_null(Locations::Latitude))
                     .col(double_null(Locations::Longitude))

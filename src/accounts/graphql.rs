@@ -554,6 +554,7 @@ impl AccountsMutation {
         #[graphql(desc = "The organization.")] input: CreateOrganizationInput,
     ) -> Result<Organization> {
         let parsed = service::NewOrganization {
+            id: None,
             name: Name::parse(&input.name, "input.name")?,
             slug: Slug::parse(&input.slug, "input.slug")?,
             kind: input.kind.into(),

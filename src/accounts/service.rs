@@ -20,7 +20,8 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, TransactionTrait,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, TransactionSession,
+    TransactionTrait,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -51,6 +52,8 @@ keyed_by_creation!(
 
 /// A new organization, validated.
 pub struct NewOrganization {
+    /// Keep this id (imports); a new one when `None`.
+    pub id: Option<Uuid>,
     /// Display name.
     pub name: Name,
     /// Unique URL identifier.
@@ -60,8 +63,8 @@ pub struct NewOrganization {
 }
 
 /// Registers a member organization (coordinators only).
-pub async fn create_organization(
-    db: &DatabaseConnection,
+pub async fn create_organization<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     input: NewOrganization,
 ) -> AppResult<organization::Model> {
@@ -73,7 +76,7 @@ pub async fn create_organization(
     let txn = db.begin().await?;
     let at = now();
     let org = organization::ActiveModel {
-        id: Set(new_id()),
+        id: Set(input.id.unwrap_or_else(new_id)),
         name: Set(input.name.as_str().to_owned()),
         slug: Set(input.slug.as_str().to_owned()),
         kind: Set(input.kind),

@@ -378,7 +378,9 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
             }),
             address: Some(demo.address.into()),
             city: Some("Hartford".into()),
+            state_province: Some("CT".into()),
             postal_code: Some("06106".into()),
+            country: Some("US".into()),
             neighborhood: Some(demo.neighborhood.into()),
             latitude: Some(demo.point.0),
             longitude: Some(demo.point.1),
@@ -392,6 +394,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
             visibility: demo.visibility,
         };
         let draft = ServiceDraft {
+            id: None,
             name: demo.name.into(),
             description: demo.description.into(),
             default_locale: "en".into(),

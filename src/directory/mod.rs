@@ -8,6 +8,8 @@ pub mod demo;
 pub mod domain;
 /// GraphQL types shared by the directory's parts (localized texts, contacts).
 pub mod graphql;
+/// Open Referral HSDS 3.0 export and import.
+pub mod hsds;
 /// Texts in several languages and the choice among them.
 pub mod localize;
 /// Organizations' directory profiles.

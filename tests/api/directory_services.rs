@@ -25,7 +25,11 @@ async fn search(app: &TestApp, credential: Option<&str>, filter: Value) -> Vec<V
             json!({ "filter": filter, "first": 100 }),
         )
         .await;
-    answer.data("services.edges").as_array().expect("edges").clone()
+    answer
+        .data("services.edges")
+        .as_array()
+        .expect("edges")
+        .clone()
 }
 
 fn names(edges: &[Value]) -> Vec<String> {

@@ -95,6 +95,21 @@ impl TestApp {
 
     /// A fresh app with the demo coalition and the given token service.
     pub async fn spawn_with(tokens: TokenService) -> Self {
+        Self::build(tokens, true).await
+    }
+
+    /// A fresh app over an empty directory (migrated, default taxonomy, no demo data).
+    pub async fn spawn_empty() -> Self {
+        let tokens = TokenService::hs256(
+            TEST_SECRET,
+            ISSUER.into(),
+            AUDIENCE.into(),
+            Duration::from_secs(600),
+        );
+        Self::build(tokens, false).await
+    }
+
+    async fn build(tokens: TokenService, with_demo: bool) -> Self {
         init_logs();
         let (url, postgres_database, dir) = match std::env::var("TEST_DATABASE_URL") {
             Ok(server) if !server.is_empty() => {
@@ -108,7 +123,9 @@ impl TestApp {
             }
         };
         let state = startup::state(&url, tokens).await.expect("database");
-        demo::seed(&state.db).await.expect("demo data");
+        if with_demo {
+            demo::seed(&state.db).await.expect("demo data");
+        }
         let router = startup::router(state.clone(), &HttpSettings::default(), Limits::default());
         TestApp {
             state,
@@ -242,6 +259,16 @@ impl TestApp {
                 .expect("secret")
                 .to_owned(),
         )
+    }
+
+    /// GETs a path and parses the JSON answer.
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let (status, _, body) = self
+            .request(Request::get(path).body(Body::empty()).expect("request"))
+            .await;
+        let json =
+            serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON ({status}): {body}"));
+        (status, json)
     }
 
     /// SQL statements executed so far by this app.

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod directory_hsds;
 mod directory_services;
 mod helpers;
 mod http;

@@ -14,8 +14,8 @@ use crate::policy;
 use entity::enums::{ContactKind, ContactVisibility};
 use entity::{organization_contact, organization_profile, translation};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -136,8 +136,8 @@ pub fn validate_contact(draft: &ContactDraft, field: &str) -> AppResult<ContactD
 }
 
 /// Replaces an organization's profile (its admins and staff, STAFF API keys, coordinators).
-pub async fn update_profile(
-    db: &DatabaseConnection,
+pub async fn update_profile<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     organization_id: Uuid,
     draft: ProfileDraft,

@@ -381,8 +381,12 @@ pub struct Location {
     pub address: Option<String>,
     /// City.
     pub city: Option<String>,
+    /// State or province.
+    pub state_province: Option<String>,
     /// Postal code.
     pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
     /// Neighborhood.
     pub neighborhood: Option<String>,
     /// Latitude in degrees.
@@ -408,7 +412,9 @@ impl Location {
                 name: None,
                 address: None,
                 city: None,
+                state_province: None,
                 postal_code: None,
+                country: None,
                 neighborhood: None,
                 latitude: None,
                 longitude: None,
@@ -421,7 +427,9 @@ impl Location {
                 name: l.name,
                 address: l.address,
                 city: l.city,
+                state_province: l.state_province,
                 postal_code: l.postal_code,
+                country: l.country,
                 neighborhood: l.neighborhood,
                 latitude: l.latitude,
                 longitude: l.longitude,
@@ -602,8 +610,12 @@ pub struct LocationInput {
     pub address: Option<String>,
     /// City.
     pub city: Option<String>,
+    /// State or province.
+    pub state_province: Option<String>,
     /// Postal code.
     pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `US`).
+    pub country: Option<String>,
     /// Neighborhood.
     pub neighborhood: Option<String>,
     /// Latitude in degrees.
@@ -627,7 +639,9 @@ impl From<LocationInput> for LocationDraft {
             name: l.name,
             address: l.address,
             city: l.city,
+            state_province: l.state_province,
             postal_code: l.postal_code,
+            country: l.country,
             neighborhood: l.neighborhood,
             latitude: l.latitude,
             longitude: l.longitude,
@@ -700,6 +714,7 @@ pub struct ServiceInput {
 impl From<ServiceInput> for ServiceDraft {
     fn from(i: ServiceInput) -> Self {
         ServiceDraft {
+            id: None,
             name: i.name,
             description: i.description,
             default_locale: i.default_locale.unwrap_or_else(|| "en".into()),

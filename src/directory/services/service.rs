@@ -22,7 +22,8 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+    DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -74,8 +75,12 @@ pub struct LocationDraft {
     pub address: Option<String>,
     /// City.
     pub city: Option<String>,
+    /// State or province.
+    pub state_province: Option<String>,
     /// Postal code.
     pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (e.g. `US`).
+    pub country: Option<String>,
     /// Neighborhood, as the coalition names them.
     pub neighborhood: Option<String>,
     /// Latitude in degrees.
@@ -106,6 +111,8 @@ pub struct TranslationDraft {
 /// A service as a client sends it, before validation.
 #[derive(Clone, Debug)]
 pub struct ServiceDraft {
+    /// Keep this id (imports); a new one when `None`.
+    pub id: Option<Uuid>,
     /// Name in the default language.
     pub name: String,
     /// Description in the default language.
@@ -219,7 +226,20 @@ pub fn validate_location(location: &LocationDraft, field: &str) -> AppResult<Loc
         name: text(&location.name, "name", 200)?,
         address: text(&location.address, "address", 500)?,
         city: text(&location.city, "city", 200)?,
+        state_province: text(&location.state_province, "stateProvince", 100)?,
         postal_code: text(&location.postal_code, "postalCode", 20)?,
+        country: match text(&location.country, "country", 2)? {
+            Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Some(code.to_ascii_uppercase())
+            }
+            Some(_) => {
+                return Err(AppError::bad_input(
+                    format!("{field}.country"),
+                    "must be a two-letter country code such as US",
+                ));
+            }
+            None => None,
+        },
         neighborhood: text(&location.neighborhood, "neighborhood", 200)?,
         latitude: location.latitude,
         longitude: location.longitude,
@@ -442,7 +462,9 @@ async fn replace_parts(
             name: Set(l.name.clone()),
             address: Set(l.address.clone()),
             city: Set(l.city.clone()),
+            state_province: Set(l.state_province.clone()),
             postal_code: Set(l.postal_code.clone()),
+            country: Set(l.country.clone()),
             neighborhood: Set(l.neighborhood.clone()),
             latitude: Set(l.latitude),
             longitude: Set(l.longitude),
@@ -530,8 +552,8 @@ pub async fn refresh_search_documents(
 }
 
 /// Adds a service to an organization (its admins and staff, its STAFF API keys, coordinators).
-pub async fn create_service(
-    db: &DatabaseConnection,
+pub async fn create_service<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     organization_id: Uuid,
     draft: ServiceDraft,
@@ -542,9 +564,9 @@ pub async fn create_service(
         policy::may_edit_directory_entry(actor, organization_id),
         "edit this organization's directory entries",
     )?;
+    let id = draft.id.unwrap_or_else(new_id);
     let valid = validate(db, draft).await?;
     let txn = db.begin().await?;
-    let id = new_id();
     let at = now();
     let mut row = valid.row.clone();
     row.id = Set(id);

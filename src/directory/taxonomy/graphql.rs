@@ -61,6 +61,7 @@ pub struct TaxonomyTermInput {
 impl TaxonomyTermInput {
     fn parse(self) -> Result<TermInput, AppError> {
         Ok(TermInput {
+            id: None,
             code: Slug::parse(&self.code, "input.code")?.as_str().to_owned(),
             name: Name::parse(&self.name, "input.name")?.as_str().to_owned(),
             description: required_text(&self.description, "input.description", 2000)?,

@@ -10,7 +10,7 @@ use crate::policy;
 use entity::taxonomy_term;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -194,6 +194,8 @@ pub async fn term(db: &impl ConnectionTrait, id: Uuid) -> AppResult<taxonomy_ter
 
 /// A term's content, validated.
 pub struct TermInput {
+    /// Keep this id (imports); a new one when `None`.
+    pub id: Option<Uuid>,
     /// Unique code, a slug.
     pub code: String,
     /// The broader term, if any.
@@ -205,8 +207,8 @@ pub struct TermInput {
 }
 
 /// Adds a term (coordinators).
-pub async fn create_term(
-    db: &DatabaseConnection,
+pub async fn create_term<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     input: TermInput,
 ) -> AppResult<taxonomy_term::Model> {
@@ -223,7 +225,7 @@ pub async fn create_term(
     let txn = db.begin().await?;
     let at = now();
     let created = taxonomy_term::ActiveModel {
-        id: Set(new_id()),
+        id: Set(input.id.unwrap_or_else(new_id)),
         parent_id: Set(input.parent_id),
         code: Set(input.code),
         name: Set(input.name),

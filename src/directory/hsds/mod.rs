@@ -1,0 +1,9 @@
+//! Open Referral HSDS 3.0: the public directory as HSDS JSON (a read-only API
+//! beside GraphQL, and dumps for other tools), and loading HSDS dumps.
+
+/// HSDS objects built from the public view of the directory.
+pub mod export;
+/// The `/hsds/...` HTTP routes.
+pub mod http;
+/// Loading an HSDS dump into the directory.
+pub mod import;
