@@ -72,6 +72,9 @@ pub enum Command {
 pub struct HsdsFileArgs {
     /// The JSON file to read or write.
     pub file: PathBuf,
+    /// IANA time zone opening hours are kept in (named in exported schedules).
+    #[arg(long, env = "COALITION_TIME_ZONE", default_value = "America/New_York")]
+    pub time_zone: String,
     /// Database settings.
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -199,6 +202,18 @@ pub struct ServeArgs {
     /// Highest GraphQL query complexity accepted (a connection costs its page size times its node).
     #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub graphql_max_complexity: usize,
+    /// IANA time zone of the coalition, in which opening hours are kept (e.g. America/Chicago).
+    #[arg(long, env = "COALITION_TIME_ZONE", default_value = "America/New_York")]
+    pub time_zone: String,
+}
+
+/// Reads an IANA time zone name, naming `COALITION_TIME_ZONE` when it is unknown.
+pub fn time_zone(name: &str) -> Result<chrono_tz::Tz, ConfigError> {
+    name.parse().map_err(|_| {
+        ConfigError(format!(
+            "COALITION_TIME_ZONE: {name:?} is not an IANA time zone such as America/New_York"
+        ))
+    })
 }
 
 /// HTTP settings of a running service.
@@ -236,6 +251,8 @@ pub struct ServeSettings {
     pub http: HttpSettings,
     /// GraphQL limits.
     pub limits: Limits,
+    /// The coalition's time zone.
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl ServeArgs {
@@ -279,7 +296,9 @@ impl ServeArgs {
             ));
         }
         check_database_url(&self.database.database_url)?;
+        let time_zone = time_zone(&self.time_zone)?;
         Ok(ServeSettings {
+            time_zone,
             bind: self.bind,
             database_url: self.database.database_url,
             demo: self.demo,
@@ -369,6 +388,17 @@ mod tests {
         args.jwt_public_key_file = Some("/nonexistent.pem".into());
         let err = args.token_service(false).unwrap_err();
         assert!(err.to_string().contains("JWT_ALGORITHM"));
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused_naming_the_setting() {
+        assert!(time_zone("Europe/Paris").is_ok());
+        assert!(
+            time_zone("Mars/Olympus")
+                .unwrap_err()
+                .to_string()
+                .contains("COALITION_TIME_ZONE")
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    location, organization, organization_profile, service, service_category, service_exception,
-    service_hours, service_language, taxonomy_term, translation, user,
+    location, organization, organization_contact, organization_profile, service, service_category,
+    service_exception, service_hours, service_language, taxonomy_term, translation, user,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -66,6 +66,7 @@ macro_rules! child_entity {
     )+};
 }
 child_entity!(
+    organization_contact.OrganizationId => organization_id,
     location.ServiceId => service_id,
     service_category.ServiceId => service_id,
     service_language.ServiceId => service_id,
@@ -143,6 +144,8 @@ pub struct Loaders {
     pub profiles: IdLoader<organization_profile::Entity>,
     /// Taxonomy terms by id.
     pub terms: IdLoader<taxonomy_term::Entity>,
+    /// Contact details of each organization.
+    pub contacts: ChildLoader<organization_contact::Entity>,
     /// Locations of each service.
     pub locations: ChildLoader<location::Entity>,
     /// Category links of each service.
@@ -209,6 +212,7 @@ impl Loaders {
             services: by_id(db),
             profiles: by_id(db),
             terms: by_id(db),
+            contacts: by_parent(db),
             locations: by_parent(db),
             categories: by_parent(db),
             languages: by_parent(db),

@@ -51,10 +51,12 @@ async fn run(command: Command) -> Result<(), Failure> {
                 tokens,
                 http,
                 limits,
+                time_zone,
             } = args.settings()?;
-            let state = startup::state(&database_url, tokens).await.map_err(|e| {
+            let mut state = startup::state(&database_url, tokens).await.map_err(|e| {
                 runtime("cannot open and migrate the database at DATABASE_URL")(e.to_string())
             })?;
+            state.time_zone = time_zone;
             if demo {
                 let logins = demo::seed(&state.db)
                     .await
@@ -81,12 +83,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Migrate(args) => {
             coalition::config::check_database_url(&args.database_url)?;
-            let (conn, _) = db::connect(&args.database_url)
-                .await
-                .map_err(|e| runtime("cannot open the database at DATABASE_URL")(e.to_string()))?;
-            db::migrate(&conn)
-                .await
-                .map_err(|e| runtime("migration failed")(e.to_string()))?;
+            open_migrated(&args.database_url).await?;
             println!("migrations applied");
             Ok(())
         }
@@ -156,12 +153,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         }
         Command::SeedDemo(args) => {
             coalition::config::check_database_url(&args.database_url)?;
-            let (conn, _) = db::connect(&args.database_url)
-                .await
-                .map_err(|e| runtime("cannot open the database at DATABASE_URL")(e.to_string()))?;
-            db::migrate(&conn)
-                .await
-                .map_err(|e| runtime("migration failed")(e.to_string()))?;
+            let conn = open_migrated(&args.database_url).await?;
             demo::seed(&conn)
                 .await
                 .map_err(|e| runtime("cannot load demo data")(e.to_string()))?;
@@ -171,6 +163,8 @@ async fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
+/// Opens the database, applies pending migrations and adds missing default
+/// taxonomy terms: what every command that touches data needs first.
 async fn open_migrated(url: &str) -> Result<sea_orm::DatabaseConnection, Failure> {
     let (conn, _) = db::connect(url)
         .await

@@ -372,6 +372,8 @@ impl AccountsQuery {
     ) -> Result<OrganizationConnection> {
         let request = page(first, after, last, before)?;
         let found = service::organizations(&state(ctx)?.db, &request).await?;
+        let ids: Vec<Uuid> = found.items.iter().map(|o| o.id).collect();
+        crate::graphql::organization::prime_organizations(ctx, &ids).await?;
         Ok(OrganizationConnection::from_page(found, Organization))
     }
     /// One organization by its slug.

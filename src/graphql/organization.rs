@@ -18,6 +18,7 @@ use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
 use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
+use crate::policy;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::organization;
@@ -177,21 +178,31 @@ impl Organization {
     }
     /// Languages spoken by the organization's staff (BCP 47).
     async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        let profile = self.profile(ctx).await?;
-        Ok(profile
-            .map(|p| serde_json::from_str(&p.languages).unwrap_or_default())
+        Ok(self
+            .profile(ctx)
+            .await?
+            .map(|p| profiles::decode(p).languages)
             .unwrap_or_default())
     }
     /// Neighborhoods the organization serves.
     async fn neighborhoods(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        let profile = self.profile(ctx).await?;
-        Ok(profile
-            .map(|p| serde_json::from_str(&p.neighborhoods).unwrap_or_default())
+        Ok(self
+            .profile(ctx)
+            .await?
+            .map(|p| profiles::decode(p).neighborhoods)
             .unwrap_or_default())
     }
     /// Contact details the viewer may see (`COALITION` ones for members only).
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Contact>> {
-        let found = profiles::contacts(&state(ctx)?.db, actor(ctx)?, self.0.id).await?;
+        let actor = actor(ctx)?;
+        let mut found = loaders(ctx)?
+            .contacts
+            .load_one(self.0.id)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .unwrap_or_default();
+        found.retain(|c| policy::may_see_contact(actor, c.visibility));
+        found.sort_by_key(|c| (c.created_at, c.id));
         Ok(found.into_iter().map(Contact::from).collect())
     }
     /// The organization's services the viewer may see (the public: active ones).
@@ -234,4 +245,30 @@ impl Organization {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?)
     }
+}
+
+/// Loads what a page of organizations will need in one query per kind, so the
+/// statement count does not depend on the page size.
+pub async fn prime_organizations(ctx: &Context<'_>, ids: &[uuid::Uuid]) -> Result<()> {
+    let loaders = loaders(ctx)?;
+    if [
+        "description",
+        "localizedName",
+        "website",
+        "yearFounded",
+        "languages",
+        "neighborhoods",
+    ]
+    .iter()
+    .any(|f| selects(ctx, f))
+    {
+        prime(&loaders.profiles, ids.iter().copied()).await?;
+    }
+    if selects(ctx, "description") || selects(ctx, "localizedName") {
+        prime(&loaders.translations, ids.iter().copied()).await?;
+    }
+    if selects(ctx, "contacts") {
+        prime(&loaders.contacts, ids.iter().copied()).await?;
+    }
+    Ok(())
 }

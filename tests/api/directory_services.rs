@@ -691,3 +691,20 @@ async fn the_taxonomy_is_public_and_managed_by_coordinators() {
         "CONFLICT"
     );
 }
+
+#[tokio::test]
+async fn organization_pages_with_profiles_cost_the_same_statements_for_2_or_6() {
+    let app = TestApp::spawn().await;
+    let staff = app.token_of("staff", ORG_A).await;
+    let query = "query($first: Int) { organizations(first: $first) { nodes { name website languages
+        description(locale: \"es\") { text } localizedName { text } contacts { value } } } }";
+    let mut counts = Vec::new();
+    for first in [2, 6] {
+        let before = app.statements();
+        let answer = app.graphql(Some(&staff), query, json!({ "first": first })).await;
+        assert_eq!(answer.data("organizations.nodes").as_array().map(Vec::len), Some(first as usize));
+        assert_eq!(answer.data("organizations.nodes.0.contacts").as_array().map(Vec::len), Some(2));
+        counts.push(app.statements() - before);
+    }
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+}

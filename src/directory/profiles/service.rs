@@ -15,7 +15,7 @@ use entity::enums::{ContactKind, ContactVisibility};
 use entity::{organization_contact, organization_profile, translation};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionSession, TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -68,7 +68,8 @@ pub struct Profile {
     pub neighborhoods: Vec<String>,
 }
 
-fn decode(row: organization_profile::Model) -> Profile {
+/// A stored profile with its JSON lists read.
+pub fn decode(row: organization_profile::Model) -> Profile {
     // Lists are written by this module only; an unreadable one reads as empty.
     let languages = serde_json::from_str(&row.languages).unwrap_or_default();
     let neighborhoods = serde_json::from_str(&row.neighborhoods).unwrap_or_default();
@@ -77,33 +78,6 @@ fn decode(row: organization_profile::Model) -> Profile {
         languages,
         neighborhoods,
     }
-}
-
-/// The profile of an organization, if it has one. Profiles are public.
-pub async fn profile(
-    db: &impl ConnectionTrait,
-    organization_id: Uuid,
-) -> AppResult<Option<Profile>> {
-    Ok(organization_profile::Entity::find_by_id(organization_id)
-        .one(db)
-        .await?
-        .map(decode))
-}
-
-/// The contacts of an organization that `actor` may see.
-pub async fn contacts(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    organization_id: Uuid,
-) -> AppResult<Vec<organization_contact::Model>> {
-    Ok(organization_contact::Entity::find()
-        .filter(organization_contact::Column::OrganizationId.eq(organization_id))
-        .order_by_asc(organization_contact::Column::CreatedAt)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|c| policy::may_see_contact(actor, c.visibility))
-        .collect())
 }
 
 /// Checks a contact's value for its kind; `field` is its input path.
@@ -265,15 +239,4 @@ pub async fn update_profile<C: ConnectionTrait + TransactionTrait>(
     .await?;
     txn.commit().await?;
     Ok(decode(row))
-}
-
-/// The translations of a record's texts (an organization or a service).
-pub async fn translations_of(
-    db: &impl ConnectionTrait,
-    record_ids: &[Uuid],
-) -> AppResult<Vec<translation::Model>> {
-    Ok(translation::Entity::find()
-        .filter(translation::Column::RecordId.is_in(record_ids.iter().copied()))
-        .all(db)
-        .await?)
 }
