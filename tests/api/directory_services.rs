@@ -701,9 +701,20 @@ async fn organization_pages_with_profiles_cost_the_same_statements_for_2_or_6() 
     let mut counts = Vec::new();
     for first in [2, 6] {
         let before = app.statements();
-        let answer = app.graphql(Some(&staff), query, json!({ "first": first })).await;
-        assert_eq!(answer.data("organizations.nodes").as_array().map(Vec::len), Some(first as usize));
-        assert_eq!(answer.data("organizations.nodes.0.contacts").as_array().map(Vec::len), Some(2));
+        let answer = app
+            .graphql(Some(&staff), query, json!({ "first": first }))
+            .await;
+        assert_eq!(
+            answer.data("organizations.nodes").as_array().map(Vec::len),
+            Some(first as usize)
+        );
+        assert_eq!(
+            answer
+                .data("organizations.nodes.0.contacts")
+                .as_array()
+                .map(Vec::len),
+            Some(2)
+        );
         counts.push(app.statements() - before);
     }
     assert_eq!(counts[0], counts[1], "{counts:?}");
