@@ -9,6 +9,7 @@ use crate::directory::localize::PreferredLanguages;
 use crate::error::AppError;
 use crate::graphql::AppSchema;
 use crate::loaders::Loaders;
+use crate::referrals::service::ReadLog;
 use crate::state::AppState;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::{Data, ServerError};
@@ -153,6 +154,7 @@ async fn execute(http: &Http, headers: &HeaderMap, request: async_graphql::Reque
     let request = request
         .data(actor)
         .data(languages)
+        .data(ReadLog::default())
         .data(Loaders::new(&http.app.db));
     match tokio::time::timeout(http.timeout, http.schema.execute(request)).await {
         Ok(response) => GraphQLResponse::from(response).into_response(),
@@ -217,6 +219,7 @@ async fn connection_init(
     let mut data = Data::default();
     data.insert(actor);
     data.insert(Loaders::new(&app.db));
+    data.insert(ReadLog::default());
     Ok(data)
 }
 

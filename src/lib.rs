@@ -25,6 +25,8 @@ pub mod error;
 pub mod graphql;
 /// Routes and HTTP layers.
 pub mod http;
+/// Idempotent retries of mutations.
+pub mod idempotency;
 /// Opaque global ids.
 pub mod ids;
 /// Per-request DataLoaders.
@@ -35,6 +37,8 @@ pub mod metrics;
 pub mod pagination;
 /// Who may do what to which record.
 pub mod policy;
+/// Clients, consents and referrals between organizations.
+pub mod referrals;
 /// Building and running the service.
 pub mod startup;
 /// Shared application state.

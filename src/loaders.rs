@@ -10,8 +10,9 @@
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    location, organization, organization_contact, organization_profile, service, service_category,
-    service_exception, service_hours, service_language, taxonomy_term, translation, user,
+    client, consent, location, organization, organization_contact, organization_profile,
+    referral_event, referral_note, service, service_category, service_exception, service_hours,
+    service_language, taxonomy_term, translation, user,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -38,7 +39,7 @@ macro_rules! id_entity {
         }
     )+};
 }
-id_entity!(organization, user, service, taxonomy_term);
+id_entity!(organization, user, service, taxonomy_term, client, consent);
 
 impl IdEntity for organization_profile::Entity {
     fn id_column() -> Self::Column {
@@ -72,7 +73,9 @@ child_entity!(
     service_language.ServiceId => service_id,
     service_hours.ServiceId => service_id,
     service_exception.ServiceId => service_id,
-    translation.RecordId => record_id
+    translation.RecordId => record_id,
+    referral_event.ReferralId => referral_id,
+    referral_note.ReferralId => referral_id
 );
 
 /// Loads the rows of `E` belonging to each parent id (every parent gets a
@@ -158,6 +161,14 @@ pub struct Loaders {
     pub exceptions: ChildLoader<service_exception::Entity>,
     /// Translations of each organization's or service's texts.
     pub translations: ChildLoader<translation::Entity>,
+    /// Clients by id.
+    pub clients: IdLoader<client::Entity>,
+    /// Consents by id.
+    pub consents: IdLoader<consent::Entity>,
+    /// History of each referral.
+    pub referral_events: ChildLoader<referral_event::Entity>,
+    /// Notes of each referral.
+    pub referral_notes: ChildLoader<referral_note::Entity>,
 }
 
 /// Loads every key of a page in one query, so that the page's items then
@@ -219,6 +230,10 @@ impl Loaders {
             hours: by_parent(db),
             exceptions: by_parent(db),
             translations: by_parent(db),
+            clients: by_id(db),
+            consents: by_id(db),
+            referral_events: by_parent(db),
+            referral_notes: by_parent(db),
         }
     }
 }

@@ -57,6 +57,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 runtime("cannot open and migrate the database at DATABASE_URL")(e.to_string())
             })?;
             state.time_zone = time_zone;
+            startup::spawn_expiry_sweep(&state);
             if demo {
                 let logins = demo::seed(&state.db)
                     .await

@@ -12,6 +12,28 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+/// How often `SENT` referrals past their response window are marked `EXPIRED`
+/// (reads show them expired at once; the sweep writes it down with history).
+const EXPIRY_SWEEP: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Marks overdue referrals expired every few minutes, for as long as the process runs.
+pub fn spawn_expiry_sweep(state: &AppState) {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EXPIRY_SWEEP);
+        loop {
+            tick.tick().await;
+            match crate::referrals::service::expire_overdue(&db).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(expired = n, "referrals past their response window expired")
+                }
+                Err(e) => tracing::warn!(error = %e, "expiring overdue referrals failed"),
+            }
+        }
+    });
+}
+
 /// Opens and migrates the database at `url`, adds the default taxonomy terms
 /// that are missing, and wraps it in application state.
 pub async fn state(url: &str, tokens: TokenService) -> Result<AppState, DbErr> {

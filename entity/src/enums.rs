@@ -151,3 +151,86 @@ pub enum LocationVisibility {
     #[sea_orm(string_value = "confidential")]
     Confidential,
 }
+
+/// How a client can be reached.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum ContactChannel {
+    #[sea_orm(string_value = "phone")]
+    Phone,
+    #[sea_orm(string_value = "email")]
+    Email,
+    #[sea_orm(string_value = "text")]
+    Text,
+    /// Only through the navigator who referred them.
+    #[sea_orm(string_value = "via_navigator")]
+    ViaNavigator,
+}
+
+/// How consent was given.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ConsentMethod {
+    #[sea_orm(string_value = "verbal")]
+    Verbal,
+    #[sea_orm(string_value = "written")]
+    Written,
+    #[sea_orm(string_value = "electronic")]
+    Electronic,
+}
+
+/// How soon a referral needs an answer.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Urgency {
+    #[sea_orm(string_value = "routine")]
+    Routine,
+    #[sea_orm(string_value = "soon")]
+    Soon,
+    #[sea_orm(string_value = "urgent")]
+    Urgent,
+}
+
+/// Where a referral stands.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ReferralStatus {
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    #[sea_orm(string_value = "declined")]
+    Declined,
+    #[sea_orm(string_value = "in_progress")]
+    InProgress,
+    #[sea_orm(string_value = "on_hold")]
+    OnHold,
+    #[sea_orm(string_value = "completed")]
+    Completed,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+    #[sea_orm(string_value = "expired")]
+    Expired,
+}
+
+/// Who may read a note on a referral.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum NoteVisibility {
+    /// Both organizations.
+    #[sea_orm(string_value = "shared")]
+    Shared,
+    /// The author's organization only.
+    #[sea_orm(string_value = "internal")]
+    Internal,
+}

@@ -39,5 +39,22 @@ pub mod taxonomy_term;
 /// Directory: translations of organization and service texts.
 pub mod translation;
 
+/// Referrals: people served by an organization.
+pub mod client;
+/// Referrals: links between two records of the same person.
+pub mod client_link;
+/// Referrals: consents to share a client's details.
+pub mod consent;
+/// Referrals: organizations and services a consent covers.
+pub mod consent_recipient;
+/// Mutations already done under an idempotency key.
+pub mod idempotency_key;
+/// Referrals: referrals between organizations.
+pub mod referral;
+/// Referrals: each step of a referral.
+pub mod referral_event;
+/// Referrals: notes on referrals.
+pub mod referral_note;
+
 /// Enumerations stored as short strings, shared by several tables.
 pub mod enums;

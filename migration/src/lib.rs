@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
 mod m20261123_000002_directory_services;
+mod m20261123_000004_referrals;
 
 /// Every migration of the service, in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_directory_services::Migration),
+            Box::new(m20261123_000004_referrals::Migration),
         ]
     }
 }

@@ -70,6 +70,45 @@ pub async fn record(
     Ok(())
 }
 
+/// Writes several entries in one statement (reads of personal data noted
+/// during a request).
+pub async fn record_many(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    events: Vec<AuditEvent<'_>>,
+) -> AppResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let (actor_kind, actor_user_id, actor_api_key_id) = match &actor.principal {
+        Principal::User(u) => (ActorKind::User, Some(u.user_id), None),
+        Principal::ApiKey(k) => (ActorKind::ApiKey, None, Some(k.key_id)),
+        Principal::System => (ActorKind::System, None, None),
+        Principal::Anonymous => {
+            return Err(AppError::Internal(
+                "an anonymous actor read personal data".into(),
+            ));
+        }
+    };
+    let at = crate::db::now();
+    audit_entry::Entity::insert_many(events.into_iter().map(|event| audit_entry::ActiveModel {
+        id: Set(crate::ids::new_id()),
+        created_at: Set(at),
+        actor_kind: Set(actor_kind),
+        actor_user_id: Set(actor_user_id),
+        actor_api_key_id: Set(actor_api_key_id),
+        organization_id: Set(event.organization_id),
+        action: Set(event.action.to_owned()),
+        record_type: Set(event.record_type.to_owned()),
+        record_id: Set(event.record_id),
+        request_id: Set(actor.request_id.clone()),
+        details: Set(event.details.map(|d| d.to_string())),
+    }))
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
 /// Which entries to list.
 #[derive(Default)]
 pub struct AuditFilter {

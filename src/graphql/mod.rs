@@ -11,12 +11,15 @@ pub mod errors;
 pub mod node;
 /// The organization, whose fields come from several domains.
 pub mod organization;
+/// The extension that audits reads of clients' details.
+pub mod reads;
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::audit::graphql::AuditQuery;
 use crate::directory::profiles::graphql::ProfilesMutation;
 use crate::directory::services::graphql::{ServicesMutation, ServicesQuery};
 use crate::directory::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
+use crate::referrals::graphql::{ReferralsMutation, ReferralsQuery};
 use crate::state::AppState;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -28,6 +31,7 @@ pub struct Query(
     AuditQuery,
     ServicesQuery,
     TaxonomyQuery,
+    ReferralsQuery,
 );
 
 /// Every mutation of the API.
@@ -37,6 +41,7 @@ pub struct Mutation(
     ServicesMutation,
     ProfilesMutation,
     TaxonomyMutation,
+    ReferralsMutation,
 );
 
 /// The executable schema.
@@ -70,6 +75,7 @@ pub fn build(state: AppState, limits: Limits) -> AppSchema {
         .limit_complexity(limits.max_complexity)
         .limit_directives(MAX_DIRECTIVES)
         .extension(errors::ErrorCodes)
+        .extension(reads::AuditReads)
         .data(state)
         .finish()
 }

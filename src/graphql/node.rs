@@ -13,6 +13,8 @@ use crate::directory::taxonomy::graphql::TaxonomyTerm;
 use crate::directory::taxonomy::service as taxonomy;
 use crate::error::{AppError, AppResult};
 use crate::ids;
+use crate::referrals::graphql::{Client, Consent, Referral};
+use crate::referrals::service as referrals;
 use async_graphql::{Context, ID, Interface, Object, Result};
 use std::sync::Arc;
 
@@ -36,6 +38,12 @@ pub enum Node {
     Service(Service),
     /// A term of the service taxonomy.
     TaxonomyTerm(TaxonomyTerm),
+    /// A person served by an organization (its staff only).
+    Client(Client),
+    /// A client's consent (the client's organization's staff only).
+    Consent(Consent),
+    /// A referral (members of either organization only).
+    Referral(Referral),
 }
 
 /// Most ids one `nodes` call may ask for.
@@ -57,6 +65,14 @@ async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
             Arc::new(PreferredLanguages::default()),
         )),
         "TaxonomyTerm" => Node::TaxonomyTerm(TaxonomyTerm(taxonomy::term(db, uuid).await?)),
+        "Client" => {
+            let reads = ctx
+                .data::<referrals::ReadLog>()
+                .map_err(|_| AppError::Internal("request without a read log".into()))?;
+            Node::Client(Client(referrals::client(db, actor, reads, uuid).await?))
+        }
+        "Consent" => Node::Consent(Consent(referrals::consent(db, actor, uuid).await?)),
+        "Referral" => Node::Referral(Referral(referrals::referral(db, actor, uuid).await?)),
         _ => return Err(AppError::NotFound),
     })
 }

@@ -9,5 +9,6 @@ mod helpers;
 mod http;
 mod pagination;
 mod permissions;
+mod referrals;
 mod schema;
 mod tokens;

@@ -1,0 +1,53 @@
+//! Writes the request's reads of clients' details to the audit log when the
+//! request ends, in one statement. If that write fails, the answer is
+//! withheld: personal data never leaves without its audit entry.
+
+use crate::auth::Actor;
+use crate::error::AppError;
+use crate::referrals::service::ReadLog;
+use crate::state::AppState;
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+use async_graphql::{Response, ServerError};
+use std::sync::Arc;
+
+/// Factory of the read-audit extension.
+pub struct AuditReads;
+
+impl ExtensionFactory for AuditReads {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(AuditReadsExtension)
+    }
+}
+
+struct AuditReadsExtension;
+
+#[async_trait::async_trait]
+impl Extension for AuditReadsExtension {
+    // `execute` rather than `request`: only from here on does the context hold
+    // the request's data (its actor and read log).
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let response = next.run(ctx, operation_name).await;
+        let (Some(log), Some(actor), Some(state)) = (
+            ctx.data_opt::<ReadLog>(),
+            ctx.data_opt::<Actor>(),
+            ctx.data_opt::<AppState>(),
+        ) else {
+            return response;
+        };
+        match log.flush(&state.db, actor).await {
+            Ok(()) => response,
+            Err(error) => {
+                let (message, extensions) =
+                    AppError::Internal(format!("audit of reads: {error}")).client_view();
+                let mut server_error = ServerError::new(message, None);
+                server_error.extensions = Some(extensions);
+                Response::from_errors(vec![server_error])
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The referral network: clients of an organization, their consents, and
+//! closed-loop referrals to partners' services, with history and notes.
+
+/// GraphQL types, queries and mutations of referrals.
+pub mod graphql;
+/// Rules of clients, consents and referrals.
+pub mod service;

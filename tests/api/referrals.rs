@@ -1,0 +1,717 @@
+//! The referral network as a library navigator and a partner agency's app meet
+//! it: the closed loop, its illegal steps, safe retries, and who sees what of
+//! the person referred.
+
+use crate::helpers::{Answer, ORG_A, ORG_B, TestApp};
+use entity::enums::OrgRole;
+use serde_json::{Value, json};
+
+const REFERRAL: &str = "id status statusReason version reason referredBy assignee
+    client { displayName preferredLanguages contactValue needsSummary }
+    service { name { text } } receivingOrganization { slug } referringOrganization { slug }
+    history { fromStatus toStatus reason note by } notes { visibility body }";
+
+struct Loop {
+    app: TestApp,
+    sender: String,
+    receiver: String,
+    client: String,
+    consent: String,
+    service: String,
+}
+
+async fn service_id(app: &TestApp, name: &str) -> String {
+    let answer = app
+        .graphql(
+            None,
+            "query($t: String) { services(filter: {text: $t}) { nodes { id name { text } } } }",
+            json!({ "t": name }),
+        )
+        .await;
+    answer
+        .data("services.nodes")
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["name"]["text"] == name)
+        .and_then(|n| n["id"].as_str())
+        .expect("service")
+        .to_owned()
+}
+
+/// A navigator of org A with a client who consented to share name, languages
+/// and needs (not contact) with org B, the legal aid clinic.
+async fn setup() -> Loop {
+    let app = TestApp::spawn().await;
+    let sender = app.token_of("staff", ORG_A).await;
+    let receiver = app.token_of("staff", ORG_B).await;
+    let client = app
+        .graphql(
+            Some(&sender),
+            "mutation($org: ID!) { createClient(input: {organizationId: $org, displayName: \"Amina K.\",
+              preferredLanguages: [\"ar\", \"fr\"], contactChannel: PHONE, contactValue: \"860-555-0142\",
+              birthYear: 1990, needsSummary: \"Advice on a work permit renewal\"}) { id } }",
+            json!({ "org": app.org_id(ORG_A).await }),
+        )
+        .await
+        .data("createClient.id")
+        .as_str()
+        .expect("client")
+        .to_owned();
+    let consent = app
+        .graphql(
+            Some(&sender),
+            "mutation($client: ID!, $org: ID!) { recordConsent(input: {clientId: $client,
+              recipients: [{organizationId: $org}], sharesName: true, sharesContact: false,
+              sharesLanguages: true, sharesNeeds: true, method: VERBAL}) { id inForce } }",
+            json!({ "client": client, "org": app.org_id(ORG_B).await }),
+        )
+        .await
+        .data("recordConsent.id")
+        .as_str()
+        .expect("consent")
+        .to_owned();
+    let service = service_id(&app, "Immigration legal consultations").await;
+    Loop {
+        app,
+        sender,
+        receiver,
+        client,
+        consent,
+        service,
+    }
+}
+
+impl Loop {
+    async fn send(&self, key: Option<&str>) -> Answer {
+        self.app
+            .graphql(
+                Some(&self.sender),
+                &format!("mutation($client: ID!, $consent: ID!, $service: ID!, $key: String) {{ sendReferral(input: {{
+                  clientId: $client, consentId: $consent, serviceId: $service, reason: \"Needs legal advice\",
+                  urgency: SOON, interpreterNeeded: true, interpreterLanguage: \"ar\", idempotencyKey: $key}}) {{ {REFERRAL} }} }}"),
+                json!({ "client": self.client, "consent": self.consent, "service": self.service, "key": key }),
+            )
+            .await
+    }
+
+    async fn sent(&self) -> Value {
+        self.send(None).await.data("sendReferral").clone()
+    }
+
+    async fn step(
+        &self,
+        credential: &str,
+        mutation: &str,
+        id: &Value,
+        version: i64,
+        extra: &str,
+    ) -> Answer {
+        self.app
+            .graphql(
+                Some(credential),
+                &format!("mutation($id: ID!, $v: Int!) {{ {mutation}(input: {{referralId: $id, version: $v {extra}}}) {{ {REFERRAL} }} }}"),
+                json!({ "id": id, "v": version }),
+            )
+            .await
+    }
+
+    async fn read(&self, credential: Option<&str>, id: &Value) -> Answer {
+        self.app
+            .graphql(
+                credential,
+                &format!(
+                    "query($id: ID!) {{ node(id: $id) {{ ... on Referral {{ {REFERRAL} }} }} }}"
+                ),
+                json!({ "id": id }),
+            )
+            .await
+    }
+}
+
+#[tokio::test]
+async fn a_referral_travels_the_whole_loop_and_both_sides_see_each_step() {
+    let l = setup().await;
+    let sent = l.sent().await;
+    assert_eq!(
+        (sent["status"].clone(), sent["version"].clone()),
+        (json!("SENT"), json!(1))
+    );
+    let id = sent["id"].clone();
+    for (version, (who, mutation, extra, expected)) in (1..).zip([
+        (&l.receiver, "acceptReferral", "", "ACCEPTED"),
+        (&l.receiver, "startReferral", "", "IN_PROGRESS"),
+        (
+            &l.receiver,
+            "holdReferral",
+            ", note: \"Waiting for documents\"",
+            "ON_HOLD",
+        ),
+        (&l.receiver, "resumeReferral", "", "IN_PROGRESS"),
+        (
+            &l.receiver,
+            "completeReferral",
+            ", outcome: SERVICE_PROVIDED",
+            "COMPLETED",
+        ),
+    ]) {
+        let answer = l.step(who, mutation, &id, version, extra).await;
+        assert_eq!(
+            answer.data(&format!("{mutation}.status")),
+            expected,
+            "{mutation}"
+        );
+        let seen = l.read(Some(&l.sender), &id).await;
+        assert_eq!(
+            seen.data("node.status"),
+            expected,
+            "the sender sees {mutation}"
+        );
+    }
+    let done = l.read(Some(&l.sender), &id).await;
+    assert_eq!(done.data("node.statusReason"), "SERVICE_PROVIDED");
+    let history: Vec<(Value, Value)> = done
+        .data("node.history")
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|e| (e["fromStatus"].clone(), e["toStatus"].clone()))
+        .collect();
+    assert_eq!(
+        history,
+        vec![
+            (Value::Null, json!("SENT")),
+            (json!("SENT"), json!("ACCEPTED")),
+            (json!("ACCEPTED"), json!("IN_PROGRESS")),
+            (json!("IN_PROGRESS"), json!("ON_HOLD")),
+            (json!("ON_HOLD"), json!("IN_PROGRESS")),
+            (json!("IN_PROGRESS"), json!("COMPLETED")),
+        ]
+    );
+    assert_eq!(done.data("node.history.3.note"), "Waiting for documents");
+    assert_eq!(
+        done.data("node.referredBy"),
+        "Staff, Riverside Public Library"
+    );
+}
+
+#[tokio::test]
+async fn illegal_steps_fail_with_the_party_or_the_state_named() {
+    let l = setup().await;
+    let sent = l.sent().await;
+    let id = sent["id"].clone();
+    let sender_accepts = l.step(&l.sender, "acceptReferral", &id, 1, "").await;
+    assert_eq!(
+        sender_accepts.error_code(),
+        "FORBIDDEN",
+        "only the receiver moves it forward"
+    );
+    let receiver_cancels = l
+        .step(&l.receiver, "cancelReferral", &id, 1, ", reason: OTHER")
+        .await;
+    assert_eq!(
+        receiver_cancels.error_code(),
+        "FORBIDDEN",
+        "only the sender cancels"
+    );
+    let viewer = l
+        .app
+        .add_member(
+            "viewer@community-legal-aid.demo.test",
+            ORG_B,
+            OrgRole::Viewer,
+        )
+        .await;
+    assert_eq!(
+        l.step(&viewer, "acceptReferral", &id, 1, "")
+            .await
+            .error_code(),
+        "FORBIDDEN",
+        "viewers read only"
+    );
+    let too_early = l
+        .step(&l.receiver, "completeReferral", &id, 1, ", outcome: OTHER")
+        .await;
+    assert_eq!(too_early.error_code(), "CONFLICT");
+    assert!(
+        too_early.message().contains("SENT"),
+        "names the current state: {}",
+        too_early.message()
+    );
+    let outsider = l.app.token_of("staff", "eastside-health").await;
+    assert_eq!(
+        l.step(&outsider, "acceptReferral", &id, 1, "")
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+    let declined = l
+        .step(
+            &l.receiver,
+            "declineReferral",
+            &id,
+            1,
+            ", reason: NO_CAPACITY, note: \"Full until March\"",
+        )
+        .await;
+    assert_eq!(declined.data("declineReferral.statusReason"), "NO_CAPACITY");
+    let after = l.step(&l.receiver, "acceptReferral", &id, 2, "").await;
+    assert_eq!(after.error_code(), "CONFLICT");
+    assert!(after.message().contains("DECLINED"));
+    assert_eq!(
+        l.step(&l.sender, "cancelReferral", &id, 2, ", reason: OTHER")
+            .await
+            .error_code(),
+        "CONFLICT",
+        "a closed referral cannot be cancelled"
+    );
+}
+
+#[tokio::test]
+async fn a_stale_version_is_a_conflict_and_a_retried_key_does_the_work_once() {
+    let l = setup().await;
+    let first = l.send(Some("send-1")).await.data("sendReferral").clone();
+    let again = l.send(Some("send-1")).await.data("sendReferral").clone();
+    assert_eq!(
+        first["id"], again["id"],
+        "the same key returns the first result"
+    );
+    let outbox = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            "{ referrals(filter: {direction: OUTBOX}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        outbox.data("referrals.totalCount"),
+        1,
+        "and sends nothing twice"
+    );
+
+    let id = first["id"].clone();
+    let accept = |key: &'static str, version: i64| {
+        let l = &l;
+        let id = id.clone();
+        async move {
+            l.app
+                .graphql(
+                    Some(&l.receiver),
+                    "mutation($id: ID!, $v: Int!, $k: String) { acceptReferral(input: {referralId: $id, version: $v, idempotencyKey: $k}) { status version history { toStatus } } }",
+                    json!({ "id": id, "v": version, "k": key }),
+                )
+                .await
+        }
+    };
+    let accepted = accept("accept-1", 1).await;
+    assert_eq!(accepted.data("acceptReferral.version"), 2);
+    let retried = accept("accept-1", 1).await;
+    assert_eq!(
+        retried.data("acceptReferral.status"),
+        "ACCEPTED",
+        "a retry after a lost answer succeeds"
+    );
+    assert_eq!(
+        retried
+            .data("acceptReferral.history")
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "without a second step"
+    );
+    let other_input = accept("accept-1", 2).await;
+    assert_eq!(
+        other_input.error_code(),
+        "CONFLICT",
+        "the same key with different input"
+    );
+    let stale = l.step(&l.receiver, "startReferral", &id, 1, "").await;
+    assert_eq!(stale.error_code(), "CONFLICT");
+    assert!(stale.message().contains("version 2"), "{}", stale.message());
+}
+
+#[tokio::test]
+async fn of_two_simultaneous_accepts_one_wins_and_one_conflicts() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    let (a, b) = tokio::join!(
+        l.step(&l.receiver, "acceptReferral", &id, 1, ""),
+        l.step(&l.receiver, "acceptReferral", &id, 1, "")
+    );
+    let mut codes = vec![a.code().unwrap_or("OK"), b.code().unwrap_or("OK")];
+    codes.sort();
+    assert_eq!(codes, vec!["CONFLICT", "OK"]);
+    let read = l.read(Some(&l.sender), &id).await;
+    assert_eq!(
+        read.data("node.history").as_array().map(Vec::len),
+        Some(2),
+        "one accept in the history"
+    );
+}
+
+#[tokio::test]
+async fn refused_sends_explain_what_is_wrong() {
+    let l = setup().await;
+    let send = |service: String, consent: String| {
+        let l = &l;
+        async move {
+            l.app
+                .graphql(
+                    Some(&l.sender),
+                    "mutation($c: ID!, $k: ID!, $s: ID!) { sendReferral(input: {clientId: $c, consentId: $k, serviceId: $s, reason: \"x\"}) { id } }",
+                    json!({ "c": l.client, "k": consent, "s": service }),
+                )
+                .await
+        }
+    };
+    let elsewhere = service_id(&l.app, "Primary care for uninsured patients").await;
+    let uncovered = send(elsewhere, l.consent.clone()).await;
+    assert_eq!(
+        uncovered.body["errors"][0]["extensions"]["field"], "input.consentId",
+        "{}",
+        uncovered.body
+    );
+    let staff_b = l.app.token_of("staff", ORG_B).await;
+    let mut service = json!({ "name": "Full clinic", "description": "No room.", "cost": "FREE", "acceptingReferrals": false });
+    service["categories"] = json!(["legal"]);
+    let closed = l
+        .app
+        .graphql(
+            Some(&staff_b),
+            "mutation($org: ID!, $s: ServiceInput!) { createService(input: {organizationId: $org, service: $s}) { id } }",
+            json!({ "org": l.app.org_id(ORG_B).await, "s": service }),
+        )
+        .await
+        .data("createService.id")
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let refused = send(closed, l.consent.clone()).await;
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["field"],
+        "input.serviceId"
+    );
+    assert!(refused.message().contains("does not accept referrals"));
+}
+
+async fn sees(l: &Loop, credential: Option<&str>, id: &Value) -> (Option<String>, bool, bool) {
+    let answer = l.read(credential, id).await;
+    let code = answer.code().map(str::to_owned);
+    let node = &answer.body["data"]["node"];
+    let name = !node["client"]["displayName"].is_null();
+    let contact = !node["client"]["contactValue"].is_null();
+    (code, name, contact)
+}
+
+#[tokio::test]
+async fn each_role_sees_what_it_needs_of_the_person_and_nothing_more() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    let app = &l.app;
+    let (_, receiver_key) = app.api_key(ORG_B, "STAFF").await;
+    let actors: Vec<(&str, Option<String>)> = vec![
+        ("sender staff", Some(l.sender.clone())),
+        ("sender admin", Some(app.token_of("admin", ORG_A).await)),
+        (
+            "sender viewer",
+            Some(
+                app.add_member("viewer@riverside-library.demo.test", ORG_A, OrgRole::Viewer)
+                    .await,
+            ),
+        ),
+        ("receiver staff", Some(l.receiver.clone())),
+        ("receiver admin", Some(app.token_of("admin", ORG_B).await)),
+        (
+            "receiver viewer",
+            Some(
+                app.add_member(
+                    "viewer@community-legal-aid.demo.test",
+                    ORG_B,
+                    OrgRole::Viewer,
+                )
+                .await,
+            ),
+        ),
+        ("receiver API key", Some(receiver_key)),
+        (
+            "unrelated staff",
+            Some(app.token_of("staff", "eastside-health").await),
+        ),
+        (
+            "coordinator",
+            Some(app.token("coordinator@demo.test").await),
+        ),
+        ("anonymous", None),
+    ];
+    // (code, sees the name, sees the contact) before revocation.
+    let open: Vec<(Option<&str>, bool, bool)> = vec![
+        (None, true, true),
+        (None, true, true),
+        (None, false, false),
+        (None, true, false),
+        (None, true, false),
+        (None, false, false),
+        (None, true, false),
+        (Some("NOT_FOUND"), false, false),
+        (Some("NOT_FOUND"), false, false),
+        (Some("NOT_FOUND"), false, false),
+    ];
+    for ((who, credential), (code, name, contact)) in actors.iter().zip(&open) {
+        let got = sees(&l, credential.as_deref(), &id).await;
+        assert_eq!(
+            (got.0.as_deref(), got.1, got.2),
+            (*code, *name, *contact),
+            "{who} while open"
+        );
+    }
+
+    let revoked = app
+        .graphql(
+            Some(&l.sender),
+            "mutation($id: ID!) { revokeConsent(input: {consentId: $id}) { inForce } }",
+            json!({ "id": l.consent }),
+        )
+        .await;
+    assert_eq!(revoked.data("revokeConsent.inForce"), false);
+    let after = l.read(Some(&l.receiver), &id).await;
+    assert_eq!(after.data("node.status"), "CANCELLED");
+    assert_eq!(after.data("node.statusReason"), "CONSENT_REVOKED");
+    assert!(
+        after.data("node.client").is_null(),
+        "the receiver sees the history, not the person"
+    );
+    assert!(after.data("node.reason").is_null());
+    assert_eq!(after.data("node.history").as_array().map(Vec::len), Some(2));
+    let owner = sees(&l, Some(&l.sender), &id).await;
+    assert_eq!(
+        (owner.1, owner.2),
+        (true, true),
+        "the owning organization still sees its client"
+    );
+}
+
+#[tokio::test]
+async fn a_completed_referral_no_longer_shows_the_person_to_the_receiver() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    for (version, (mutation, extra)) in [
+        ("acceptReferral", ""),
+        ("startReferral", ""),
+        ("completeReferral", ", outcome: SERVICE_PROVIDED"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        l.step(&l.receiver, mutation, &id, version as i64 + 1, extra)
+            .await
+            .data(mutation);
+    }
+    let receiver = sees(&l, Some(&l.receiver), &id).await;
+    assert_eq!((receiver.1, receiver.2), (false, false));
+    let sender = sees(&l, Some(&l.sender), &id).await;
+    assert!(sender.1);
+}
+
+#[tokio::test]
+async fn every_read_of_a_person_s_details_is_in_the_owning_organization_s_audit_log() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    l.read(Some(&l.receiver), &id).await.data("node.client");
+    let admin = l.app.token_of("admin", ORG_A).await;
+    let entries = l
+        .app
+        .graphql(
+            Some(&admin),
+            "query($org: ID!) { auditEntries(organizationId: $org, first: 100) { nodes { action recordId actorUser { email } details } } }",
+            json!({ "org": l.app.org_id(ORG_A).await }),
+        )
+        .await;
+    let reads: Vec<&Value> = entries
+        .data("auditEntries.nodes")
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "client.read")
+        .collect();
+    assert!(
+        reads.iter().any(
+            |e| e["actorUser"]["email"] == "staff@community-legal-aid.demo.test"
+                && e["recordId"] == l.client.as_str()
+        ),
+        "the receiver's read is listed for the client's organization: {reads:?}"
+    );
+}
+
+#[tokio::test]
+async fn notes_are_shared_or_internal_and_assignment_names_the_receiver_s_staff() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    let note = |credential: &str, visibility: &str, body: &str| {
+        let l = &l;
+        let (credential, visibility, body, id) = (
+            credential.to_owned(),
+            visibility.to_owned(),
+            body.to_owned(),
+            id.clone(),
+        );
+        async move {
+            l.app
+                .graphql(
+                    Some(&credential),
+                    &format!("mutation($id: ID!, $b: String!) {{ addReferralNote(input: {{referralId: $id, visibility: {visibility}, body: $b}}) {{ body }} }}"),
+                    json!({ "id": id, "b": body }),
+                )
+                .await
+                .data("addReferralNote.body")
+                .clone()
+        }
+    };
+    note(&l.receiver, "SHARED", "We will call on Monday").await;
+    note(
+        &l.receiver,
+        "INTERNAL",
+        "Assign to our Arabic-speaking paralegal",
+    )
+    .await;
+    note(&l.sender, "INTERNAL", "Client prefers mornings").await;
+    let bodies = |answer: Answer| -> Vec<String> {
+        answer
+            .data("node.notes")
+            .as_array()
+            .expect("notes")
+            .iter()
+            .map(|n| n["body"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        bodies(l.read(Some(&l.sender), &id).await),
+        vec!["We will call on Monday", "Client prefers mornings"]
+    );
+    assert_eq!(
+        bodies(l.read(Some(&l.receiver), &id).await),
+        vec![
+            "We will call on Monday",
+            "Assign to our Arabic-speaking paralegal"
+        ]
+    );
+
+    let staff_b = l
+        .app
+        .graphql(Some(&l.receiver), "{ viewer { user { id } } }", json!({}))
+        .await
+        .data("viewer.user.id")
+        .clone();
+    let assign = "mutation($id: ID!, $u: ID!, $v: Int!) { assignReferral(input: {referralId: $id, version: $v, assigneeId: $u}) { assignee version } }";
+    let assigned = l
+        .app
+        .graphql(
+            Some(&l.receiver),
+            assign,
+            json!({ "id": id, "u": staff_b, "v": 1 }),
+        )
+        .await;
+    assert_eq!(
+        assigned.data("assignReferral.assignee"),
+        "Staff, Community Legal Aid Clinic"
+    );
+    let sender_user = l
+        .app
+        .graphql(Some(&l.sender), "{ viewer { user { id } } }", json!({}))
+        .await
+        .data("viewer.user.id")
+        .clone();
+    let wrong = l
+        .app
+        .graphql(
+            Some(&l.receiver),
+            assign,
+            json!({ "id": id, "u": sender_user, "v": 2 }),
+        )
+        .await;
+    assert_eq!(
+        wrong.body["errors"][0]["extensions"]["field"],
+        "input.assigneeId"
+    );
+    let mine = l
+        .app
+        .graphql(
+            Some(&l.receiver),
+            "{ referrals(filter: {direction: INBOX, assignedToMe: true}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(mine.data("referrals.totalCount"), 1);
+}
+
+#[tokio::test]
+async fn an_unanswered_referral_expires_after_the_response_window() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    let (_, uuid) = coalition::ids::decode(
+        &async_graphql::ID(id.as_str().expect("id").to_owned()),
+        "id",
+    )
+    .expect("id");
+    let db = &l.app.state.db;
+    let past = chrono::Utc::now() - chrono::Duration::days(1);
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        if coalition::db::is_postgres(db) {
+            "UPDATE referrals SET respond_by = $1 WHERE id = $2"
+        } else {
+            "UPDATE referrals SET respond_by = ? WHERE id = ?"
+        },
+        [past.into(), uuid.into()],
+    ))
+    .await
+    .expect("backdate");
+    assert_eq!(
+        l.read(Some(&l.receiver), &id).await.data("node.status"),
+        "EXPIRED",
+        "shown expired at once"
+    );
+    let late = l.step(&l.receiver, "acceptReferral", &id, 1, "").await;
+    assert_eq!(late.error_code(), "CONFLICT");
+    assert_eq!(
+        coalition::referrals::service::expire_overdue(db)
+            .await
+            .expect("sweep"),
+        1
+    );
+    let swept = l.read(Some(&l.sender), &id).await;
+    assert_eq!(
+        swept.data("node.history.1.toStatus"),
+        "EXPIRED",
+        "the sweep writes it into the history"
+    );
+}
+
+#[tokio::test]
+async fn an_inbox_page_of_50_costs_the_same_statements_as_a_page_of_5() {
+    let l = setup().await;
+    for i in 0..50 {
+        l.send(Some(&format!("bulk-{i}")))
+            .await
+            .data("sendReferral.id");
+    }
+    let query =
+        "query($first: Int!) { referrals(filter: {direction: INBOX}, first: $first) { nodes {
+        status client { displayName } referringOrganization { name } receivingOrganization { name }
+        service { name { text } } assignee latestEvent { toStatus by } } } }";
+    let mut counts = Vec::new();
+    for first in [5, 50] {
+        let before = l.app.statements();
+        let answer = l
+            .app
+            .graphql(Some(&l.receiver), query, json!({ "first": first }))
+            .await;
+        assert_eq!(
+            answer.data("referrals.nodes").as_array().map(Vec::len),
+            Some(first as usize)
+        );
+        counts.push(l.app.statements() - before);
+    }
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+}
