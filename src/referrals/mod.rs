@@ -1,6 +1,8 @@
 //! The referral network: clients of an organization, their consents, and
 //! closed-loop referrals to partners' services, with history and notes.
 
+/// Demo clients, consents and referrals.
+pub mod demo;
 /// GraphQL types, queries and mutations of referrals.
 pub mod graphql;
 /// Rules of clients, consents and referrals.
