@@ -18,5 +18,18 @@ pub mod organization;
 /// People who log in.
 pub mod user;
 
+/// Directory: bodies (advisory group, committees, commission).
+pub mod body;
+/// Directory: a person's seat on a body for a term.
+pub mod body_membership;
+/// Directory: people who sit on bodies.
+pub mod person;
+/// Directory: a person's contact details.
+pub mod person_contact;
+/// Directory: areas a person knows.
+pub mod person_expertise;
+/// Directory: languages a person speaks.
+pub mod person_language;
+
 /// Enumerations stored as short strings, shared by several tables.
 pub mod enums;
