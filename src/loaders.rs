@@ -9,7 +9,7 @@
 
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{organization, user};
+use entity::{body, organization, person, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -36,6 +36,7 @@ macro_rules! id_entity {
     )+};
 }
 id_entity!(organization, user);
+id_entity!(person, body);
 
 /// Loads rows of `E` by id. Callers apply the policy to what they load.
 pub struct ById<E> {
@@ -69,6 +70,12 @@ pub struct Loaders {
     pub organizations: IdLoader<organization::Entity>,
     /// Users by id.
     pub users: IdLoader<user::Entity>,
+    /// Directory people by id.
+    pub people: IdLoader<person::Entity>,
+    /// Directory bodies by id.
+    pub bodies: IdLoader<body::Entity>,
+    /// Contacts, languages, expertise and memberships of people; current members of bodies.
+    pub directory_people: crate::directory::people::loaders::PeopleLoaders,
 }
 
 /// Loads every key of a page in one query, so that the page's items then
@@ -106,6 +113,9 @@ impl Loaders {
         Loaders {
             organizations: by_id(db),
             users: by_id(db),
+            people: by_id(db),
+            bodies: by_id(db),
+            directory_people: crate::directory::people::loaders::PeopleLoaders::new(db),
         }
     }
 }

@@ -12,16 +12,17 @@ pub mod node;
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::audit::graphql::AuditQuery;
+use crate::directory::people::graphql::{PeopleMutation, PeopleQuery};
 use crate::state::AppState;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// Every query of the API.
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, AccountsQuery, AuditQuery);
+pub struct Query(node::NodeQuery, AccountsQuery, AuditQuery, PeopleQuery);
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AccountsMutation);
+pub struct Mutation(AccountsMutation, PeopleMutation);
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

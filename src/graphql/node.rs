@@ -6,6 +6,8 @@ use crate::accounts::graphql::{ApiKey, Invitation, Membership, Organization, Use
 use crate::accounts::service as accounts;
 use crate::audit::graphql::AuditEntry;
 use crate::audit::service as audit;
+use crate::directory::people::graphql::{Body, BodyMembership, Person};
+use crate::directory::people::service as people;
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use async_graphql::{Context, ID, Interface, Object, Result};
@@ -26,6 +28,12 @@ pub enum Node {
     ApiKey(ApiKey),
     /// An audit log entry.
     AuditEntry(AuditEntry),
+    /// A body of the directory (advisory group, committee, commission).
+    Body(Body),
+    /// A person of the directory.
+    Person(Person),
+    /// A person's place on a body for a term.
+    BodyMembership(BodyMembership),
 }
 
 /// Most ids one `nodes` call may ask for.
@@ -42,6 +50,11 @@ async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
         "Invitation" => Node::Invitation(Invitation(accounts::invitation(db, actor, uuid).await?)),
         "ApiKey" => Node::ApiKey(ApiKey(accounts::api_key(db, actor, uuid).await?)),
         "AuditEntry" => Node::AuditEntry(AuditEntry(audit::get(db, actor, uuid).await?)),
+        "Body" => Node::Body(Body(people::body(db, actor, uuid).await?)),
+        "Person" => Node::Person(Person(people::person(db, actor, uuid).await?)),
+        "BodyMembership" => Node::BodyMembership(BodyMembership(
+            people::membership(db, actor, uuid).await?,
+        )),
         _ => return Err(AppError::NotFound),
     })
 }
