@@ -115,6 +115,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Vec<DemoAccount>> {
         )
         .await?;
     }
+    crate::directory::people::demo::seed(db).await?;
     Ok(accounts_list)
 }
 
