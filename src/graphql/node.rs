@@ -52,9 +52,9 @@ async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
         "AuditEntry" => Node::AuditEntry(AuditEntry(audit::get(db, actor, uuid).await?)),
         "Body" => Node::Body(Body(people::body(db, actor, uuid).await?)),
         "Person" => Node::Person(Person(people::person(db, actor, uuid).await?)),
-        "BodyMembership" => Node::BodyMembership(BodyMembership(
-            people::membership(db, actor, uuid).await?,
-        )),
+        "BodyMembership" => {
+            Node::BodyMembership(BodyMembership(people::membership(db, actor, uuid).await?))
+        }
         _ => return Err(AppError::NotFound),
     })
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod directory_people;
 mod helpers;
 mod http;
 mod pagination;

@@ -10,6 +10,8 @@ use crate::accounts::domain::{Email, Name, Slug};
 use crate::accounts::service as accounts;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
+use ContactKind::{Email as E, Phone as P};
+use ContactVisibility::{Coalition as C, Public as Pub};
 use chrono::{Duration, NaiveDate, Utc};
 use entity::body::BodyKind;
 use entity::body_membership::Post;
@@ -17,8 +19,6 @@ use entity::enums::{ContactKind, ContactVisibility};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
-use ContactKind::{Email as E, Phone as P};
-use ContactVisibility::{Coalition as C, Public as Pub};
 
 /// Slug of the demo advisory group.
 pub const ADVISORY_GROUP: &str = "immigrant-advisory-group";
@@ -405,7 +405,10 @@ fn demo_error(what: &str) -> AppError {
 /// Loads the demo bodies and people unless they are already there.
 pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     let system = Actor::system();
-    if service::body_by_slug(db, &system, BODIES[0].slug).await.is_ok() {
+    if service::body_by_slug(db, &system, BODIES[0].slug)
+        .await
+        .is_ok()
+    {
         return Ok(());
     }
     let mut bodies: HashMap<&str, Uuid> = HashMap::new();

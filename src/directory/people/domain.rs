@@ -120,12 +120,15 @@ pub struct TimeZone(chrono_tz::Tz);
 impl TimeZone {
     /// Accepts any name of the IANA tz database.
     pub fn parse(raw: &str, field: &str) -> AppResult<Self> {
-        raw.trim().parse::<chrono_tz::Tz>().map(TimeZone).map_err(|_| {
-            AppError::bad_input(
-                field,
-                "must be an IANA time zone name such as America/New_York",
-            )
-        })
+        raw.trim()
+            .parse::<chrono_tz::Tz>()
+            .map(TimeZone)
+            .map_err(|_| {
+                AppError::bad_input(
+                    field,
+                    "must be an IANA time zone name such as America/New_York",
+                )
+            })
     }
 
     /// The canonical name.
@@ -260,7 +263,15 @@ mod tests {
 
     #[test]
     fn free_text_is_not_a_language_tag() {
-        for raw in ["Spanish", "e", "", "es-", "es--MX", "es-toolongsubtag", "1a"] {
+        for raw in [
+            "Spanish",
+            "e",
+            "",
+            "es-",
+            "es--MX",
+            "es-toolongsubtag",
+            "1a",
+        ] {
             let err = LanguageTag::parse(raw, "input.languages.0").unwrap_err();
             assert!(
                 matches!(err, AppError::BadInput { ref field, .. } if field == "input.languages.0"),

@@ -3,8 +3,7 @@
 //! result; nested lists come from the request's loaders.
 
 use super::domain::{
-    ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone, expertise_list,
-    language_list,
+    ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone, expertise_list, language_list,
 };
 use super::loaders::{list_of, prime_lists};
 use super::service::{self, MembershipView};
@@ -17,9 +16,7 @@ use crate::ids;
 use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::{connection, mirror_enum};
-use async_graphql::{
-    Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject,
-};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{body, person, person_contact};
 use std::collections::HashSet;
@@ -135,7 +132,11 @@ async fn prime_members(
         .await?;
     }
     if wants("body") {
-        prime(&loaders.bodies, members.iter().map(|m| m.membership.body_id)).await?;
+        prime(
+            &loaders.bodies,
+            members.iter().map(|m| m.membership.body_id),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -193,11 +194,7 @@ impl Body {
     /// Voting seats nobody holds today (never below zero). Ex officio members
     /// and staff liaisons take no seat.
     async fn vacancies(&self, ctx: &Context<'_>) -> Result<i32> {
-        let seated = list_of(
-            &loaders(ctx)?.directory_people.current_members,
-            self.0.id,
-        )
-        .await?;
+        let seated = list_of(&loaders(ctx)?.directory_people.current_members, self.0.id).await?;
         Ok(service::vacancies(&self.0, &seated))
     }
     /// Who appoints the members, e.g. "The Mayor, with the consent of the Council".
@@ -219,11 +216,7 @@ impl Body {
     }
     /// Who sits on the body today, holdovers included, officers first.
     async fn current_members(&self, ctx: &Context<'_>) -> Result<Vec<BodyMembership>> {
-        let seated = list_of(
-            &loaders(ctx)?.directory_people.current_members,
-            self.0.id,
-        )
-        .await?;
+        let seated = list_of(&loaders(ctx)?.directory_people.current_members, self.0.id).await?;
         let ahead = ctx.look_ahead();
         prime_members(
             ctx,
@@ -257,16 +250,21 @@ impl Body {
             ahead.field("nodes").field(f).exists()
                 || ahead.field("edges").field("node").field(f).exists()
         };
-        prime_members(ctx, &found.items, |f| selects(ctx, f), |f| {
-            node("person")
-                && (ahead.field("nodes").field("person").field(f).exists()
-                    || ahead
-                        .field("edges")
-                        .field("node")
-                        .field("person")
-                        .field(f)
-                        .exists())
-        })
+        prime_members(
+            ctx,
+            &found.items,
+            |f| selects(ctx, f),
+            |f| {
+                node("person")
+                    && (ahead.field("nodes").field("person").field(f).exists()
+                        || ahead
+                            .field("edges")
+                            .field("node")
+                            .field("person")
+                            .field(f)
+                            .exists())
+            },
+        )
         .await?;
         Ok(BodyMembershipConnection::from_page(found, BodyMembership))
     }
@@ -547,13 +545,8 @@ impl PeopleQuery {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<BodyConnection> {
         let request = page(first, after, last, before)?;
-        let found = service::bodies(
-            &state(ctx)?.db,
-            actor(ctx)?,
-            kind.map(Into::into),
-            &request,
-        )
-        .await?;
+        let found =
+            service::bodies(&state(ctx)?.db, actor(ctx)?, kind.map(Into::into), &request).await?;
         if selects(ctx, "currentMembers") || selects(ctx, "vacancies") {
             prime_lists(
                 &loaders(ctx)?.directory_people.current_members,
@@ -962,7 +955,9 @@ impl PeopleMutation {
                 .as_deref()
                 .map(|e| expertise_list(e, "input.expertise"))
                 .transpose()?,
-            user_id: patch(input.user_id, |u| ids::decode_as(&u, "User", "input.userId"))?,
+            user_id: patch(input.user_id, |u| {
+                ids::decode_as(&u, "User", "input.userId")
+            })?,
         };
         Ok(Person(
             service::update_person(&state(ctx)?.db, actor(ctx)?, id, parsed).await?,

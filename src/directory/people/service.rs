@@ -22,8 +22,8 @@ use entity::body::BodyKind;
 use entity::body_membership::Post;
 use entity::enums::{ContactKind, ContactVisibility};
 use entity::{
-    body, body_membership, organization, person, person_contact, person_expertise,
-    person_language, user,
+    body, body_membership, organization, person, person_contact, person_expertise, person_language,
+    user,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
@@ -252,8 +252,7 @@ pub async fn with_seating(
         .collect();
     let successors: HashMap<Uuid, NaiveDate> = body_membership::Entity::find()
         .filter(
-            body_membership::Column::ReplacesMembershipId
-                .is_in(memberships.iter().map(|m| m.id)),
+            body_membership::Column::ReplacesMembershipId.is_in(memberships.iter().map(|m| m.id)),
         )
         .all(db)
         .await?
@@ -337,7 +336,10 @@ async fn ensure_organization(
     field: &str,
 ) -> AppResult<()> {
     if let Some(id) = id
-        && organization::Entity::find_by_id(id).one(db).await?.is_none()
+        && organization::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .is_none()
     {
         return Err(AppError::bad_input(field, "is not a member organization"));
     }
@@ -350,12 +352,13 @@ pub async fn create_body(
     actor: &Actor,
     input: NewBody,
 ) -> AppResult<body::Model> {
-    policy::authorize(
-        actor,
-        policy::may_manage_directory(actor),
-        "create bodies",
-    )?;
-    ensure_organization(db, input.owning_organization_id, "input.owningOrganizationId").await?;
+    policy::authorize(actor, policy::may_manage_directory(actor), "create bodies")?;
+    ensure_organization(
+        db,
+        input.owning_organization_id,
+        "input.owningOrganizationId",
+    )
+    .await?;
     let at = now();
     let txn = db.begin().await?;
     let created = body::ActiveModel {
@@ -384,7 +387,9 @@ pub async fn create_body(
             action: "body.created",
             record_type: "Body",
             record_id: Some(created.id),
-            details: Some(json!({ "slug": created.slug, "kind": created.kind, "seats": created.seats })),
+            details: Some(
+                json!({ "slug": created.slug, "kind": created.kind, "seats": created.seats }),
+            ),
         },
     )
     .await?;
@@ -400,11 +405,7 @@ pub async fn update_body(
     patch: BodyPatch,
 ) -> AppResult<body::Model> {
     let current = body(db, actor, id).await?;
-    policy::authorize(
-        actor,
-        policy::may_manage_directory(actor),
-        "change bodies",
-    )?;
+    policy::authorize(actor, policy::may_manage_directory(actor), "change bodies")?;
     if let Some(owner) = patch.owning_organization_id {
         ensure_organization(db, owner, "input.owningOrganizationId").await?;
     }
@@ -457,7 +458,11 @@ pub async fn update_body(
         active.appointing_authority = Set(authority.as_str().to_owned());
     }
     if let Some(public) = patch.records_public {
-        change("recordsPublic", json!(current.records_public), json!(public));
+        change(
+            "recordsPublic",
+            json!(current.records_public),
+            json!(public),
+        );
         active.records_public = Set(public);
     }
     if let Some(holdovers) = patch.holdovers_allowed {
@@ -537,14 +542,7 @@ pub async fn bodies(
     if !policy::may_see_body(actor, false) {
         select = select.filter(body::Column::RecordsPublic.eq(true));
     }
-    paginate(
-        db,
-        select,
-        body::Column::CreatedAt,
-        body::Column::Id,
-        page,
-    )
-    .await
+    paginate(db, select, body::Column::CreatedAt, body::Column::Id, page).await
 }
 
 /// A page of a body's memberships over time, past ones included (coalition
@@ -673,12 +671,9 @@ pub async fn people(
             .cond_where(
                 Condition::any()
                     .add(Expr::col(person_language::Column::Tag).eq(language.as_str()))
-                    .add(
-                        Expr::col(person_language::Column::Tag).like(
-                            LikeExpr::new(format!("{}-%", like_escape(language.as_str())))
-                                .escape('\\'),
-                        ),
-                    ),
+                    .add(Expr::col(person_language::Column::Tag).like(
+                        LikeExpr::new(format!("{}-%", like_escape(language.as_str()))).escape('\\'),
+                    )),
             )
             .to_owned();
         select = select.filter(person::Column::Id.in_subquery(speakers));
@@ -1057,7 +1052,9 @@ pub async fn membership(
         .await?
         .pop()
         .ok_or_else(|| AppError::Internal("membership lost its seating".into()))?;
-    policy::reveal(policy::is_coalition_member(actor) || (body.records_public && view.seating.seated))?;
+    policy::reveal(
+        policy::is_coalition_member(actor) || (body.records_public && view.seating.seated),
+    )?;
     Ok(view)
 }
 
@@ -1197,7 +1194,9 @@ pub async fn appoint_member(
     person(db, actor, input.person_id)
         .await
         .map_err(|e| match e {
-            AppError::NotFound => AppError::bad_input("input.personId", "is not a person of the directory"),
+            AppError::NotFound => {
+                AppError::bad_input("input.personId", "is not a person of the directory")
+            }
             other => other,
         })?;
     ensure_organization(db, input.organization_id, "input.organizationId").await?;
