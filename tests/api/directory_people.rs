@@ -964,7 +964,7 @@ async fn a_roster_costs_the_same_statements_with_three_or_twenty_members() {
         .expect("id")
         .to_owned();
     let mut appointed = 0;
-    let mut appoint_up_to = async |n: usize, appointed: &mut usize| {
+    let appoint_up_to = async |n: usize, appointed: &mut usize| {
         while *appointed < n {
             let person = create_person(&app, &token, &format!("Board Member {appointed}")).await;
             app.graphql(
