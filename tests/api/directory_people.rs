@@ -992,3 +992,46 @@ async fn a_roster_costs_the_same_statements_with_three_or_twenty_members() {
     assert_eq!(count, 20);
     assert_eq!(three, twenty, "statements must not grow with the roster");
 }
+
+#[tokio::test]
+async fn the_seated_members_on_a_past_date_are_those_of_that_date() {
+    use coalition::directory::people::service::seated_on;
+    let app = TestApp::spawn().await;
+    let (_, commission) =
+        ids::decode(&async_graphql::ID(body_id(&app, COMMISSION).await), "id").expect("a body id");
+    let seated = |on: chrono::NaiveDate| {
+        let db = app.state.db.clone();
+        async move {
+            let mut names: Vec<(String, bool)> = seated_on(&db, commission, on)
+                .await
+                .expect("seated members")
+                .into_iter()
+                .map(|s| (s.person.name, s.holdover))
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    let today = chrono::Utc::now().date_naive();
+    let then = today - chrono::Duration::days(500);
+    let names_then: Vec<String> = seated(then).await.into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names_then,
+        vec![
+            "Amani Njoroge",
+            "Diego Álvarez Ruiz",
+            "Farid Ahmadzai",
+            "Helen Park",
+            "Jean-Pierre Kabongo",
+            "Thomas Reilly",
+        ],
+        "the chair of then, the members of then, and nobody appointed later"
+    );
+    let now = seated(today).await;
+    assert!(
+        now.contains(&("Farid Ahmadzai".to_owned(), true)),
+        "a holdover today"
+    );
+    assert!(now.contains(&("Mariam Haddad".to_owned(), false)));
+    assert!(!now.iter().any(|(n, _)| n == "Helen Park"));
+}

@@ -246,24 +246,12 @@ impl Body {
         let found =
             service::body_memberships(&state(ctx)?.db, actor(ctx)?, &self.0, &request).await?;
         let ahead = ctx.look_ahead();
-        let node = |f: &str| {
-            ahead.field("nodes").field(f).exists()
-                || ahead.field("edges").field("node").field(f).exists()
-        };
+        let nodes = [ahead.field("nodes"), ahead.field("edges").field("node")];
         prime_members(
             ctx,
             &found.items,
-            |f| selects(ctx, f),
-            |f| {
-                node("person")
-                    && (ahead.field("nodes").field("person").field(f).exists()
-                        || ahead
-                            .field("edges")
-                            .field("node")
-                            .field("person")
-                            .field(f)
-                            .exists())
-            },
+            |f| nodes.iter().any(|n| n.field(f).exists()),
+            |f| nodes.iter().any(|n| n.field("person").field(f).exists()),
         )
         .await?;
         Ok(BodyMembershipConnection::from_page(found, BodyMembership))

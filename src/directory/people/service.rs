@@ -604,13 +604,16 @@ async fn sits_on_a_public_body(db: &impl ConnectionTrait, person_id: Uuid) -> Ap
 }
 
 /// Whether the actor may know that person `p` exists: coalition members see
-/// everyone, the public only people sitting today on a public body.
+/// everyone, the public only people sitting today on a public body, and
+/// whoever may edit the profile (its own linked account) sees it.
 async fn may_see_person(
     db: &impl ConnectionTrait,
     actor: &Actor,
     p: &person::Model,
 ) -> AppResult<bool> {
-    Ok(policy::is_coalition_member(actor) || sits_on_a_public_body(db, p.id).await?)
+    Ok(policy::is_coalition_member(actor)
+        || policy::may_edit_person(actor, p.user_id)
+        || sits_on_a_public_body(db, p.id).await?)
 }
 
 /// A person the actor may see; `NOT_FOUND` otherwise.
