@@ -242,6 +242,9 @@ pub async fn with_seating(
     db: &impl ConnectionTrait,
     memberships: Vec<body_membership::Model>,
 ) -> AppResult<Vec<MembershipView>> {
+    if memberships.is_empty() {
+        return Ok(Vec::new());
+    }
     let body_ids: HashSet<Uuid> = memberships.iter().map(|m| m.body_id).collect();
     let bodies: HashMap<Uuid, body::Model> = body::Entity::find()
         .filter(body::Column::Id.is_in(body_ids))
@@ -593,7 +596,6 @@ async fn sits_on_a_public_body(db: &impl ConnectionTrait, person_id: Uuid) -> Ap
         .to_owned();
     let rows = body_membership::Entity::find()
         .filter(body_membership::Column::PersonId.eq(person_id))
-        .filter(body_membership::Column::EndedOn.is_null())
         .filter(body_membership::Column::BodyId.in_subquery(public_bodies))
         .all(db)
         .await?;
