@@ -117,6 +117,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Vec<DemoAccount>> {
         .await?;
     }
     crate::directory::demo::seed(db).await?;
+    crate::directory::people::demo::seed(db).await?;
     crate::referrals::demo::seed(db).await?;
     Ok(accounts_list)
 }

@@ -9,6 +9,7 @@
 
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::{body, person};
 use entity::{
     client, consent, location, organization, organization_contact, organization_profile,
     referral_event, referral_note, service, service_category, service_exception, service_hours,
@@ -106,6 +107,7 @@ where
         Ok(grouped)
     }
 }
+id_entity!(person, body);
 
 /// Loads rows of `E` by id. Callers apply the policy to what they load.
 pub struct ById<E> {
@@ -169,6 +171,12 @@ pub struct Loaders {
     pub referral_events: ChildLoader<referral_event::Entity>,
     /// Notes of each referral.
     pub referral_notes: ChildLoader<referral_note::Entity>,
+    /// Directory people by id.
+    pub people: IdLoader<person::Entity>,
+    /// Directory bodies by id.
+    pub bodies: IdLoader<body::Entity>,
+    /// Contacts, languages, expertise and memberships of people; current members of bodies.
+    pub directory_people: crate::directory::people::loaders::PeopleLoaders,
 }
 
 /// Loads every key of a page in one query, so that the page's items then
@@ -234,6 +242,9 @@ impl Loaders {
             consents: by_id(db),
             referral_events: by_parent(db),
             referral_notes: by_parent(db),
+            people: by_id(db),
+            bodies: by_id(db),
+            directory_people: crate::directory::people::loaders::PeopleLoaders::new(db),
         }
     }
 }

@@ -39,6 +39,10 @@ pub mod taxonomy_term;
 /// Directory: translations of organization and service texts.
 pub mod translation;
 
+/// Directory: bodies (advisory group, committees, commission).
+pub mod body;
+/// Directory: a person's seat on a body for a term.
+pub mod body_membership;
 /// Referrals: people served by an organization.
 pub mod client;
 /// Referrals: links between two records of the same person.
@@ -49,6 +53,14 @@ pub mod consent;
 pub mod consent_recipient;
 /// Mutations already done under an idempotency key.
 pub mod idempotency_key;
+/// Directory: people who sit on bodies.
+pub mod person;
+/// Directory: a person's contact details.
+pub mod person_contact;
+/// Directory: areas a person knows.
+pub mod person_expertise;
+/// Directory: languages a person speaks.
+pub mod person_language;
 /// Referrals: referrals between organizations.
 pub mod referral;
 /// Referrals: each step of a referral.

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
 mod m20261123_000002_directory_services;
+mod m20261123_000003_directory_people;
 mod m20261123_000004_referrals;
 
 /// Every migration of the service, in order.
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_directory_services::Migration),
+            Box::new(m20261123_000003_directory_people::Migration),
             Box::new(m20261123_000004_referrals::Migration),
         ]
     }

@@ -12,6 +12,8 @@ pub mod graphql;
 pub mod hsds;
 /// Texts in several languages and the choice among them.
 pub mod localize;
+/// Bodies, people and their memberships over time.
+pub mod people;
 /// Organizations' directory profiles.
 pub mod profiles;
 /// Services, their search and verification.

@@ -16,6 +16,7 @@ pub mod reads;
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::audit::graphql::AuditQuery;
+use crate::directory::people::graphql::{PeopleMutation, PeopleQuery};
 use crate::directory::profiles::graphql::ProfilesMutation;
 use crate::directory::services::graphql::{ServicesMutation, ServicesQuery};
 use crate::directory::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
@@ -31,6 +32,7 @@ pub struct Query(
     AuditQuery,
     ServicesQuery,
     TaxonomyQuery,
+    PeopleQuery,
     ReferralsQuery,
 );
 
@@ -41,6 +43,7 @@ pub struct Mutation(
     ServicesMutation,
     ProfilesMutation,
     TaxonomyMutation,
+    PeopleMutation,
     ReferralsMutation,
 );
 

@@ -7,6 +7,8 @@ use crate::accounts::service as accounts;
 use crate::audit::graphql::AuditEntry;
 use crate::audit::service as audit;
 use crate::directory::localize::PreferredLanguages;
+use crate::directory::people::graphql::{Body, BodyMembership, Person};
+use crate::directory::people::service as people;
 use crate::directory::services::graphql::Service;
 use crate::directory::services::service as services;
 use crate::directory::taxonomy::graphql::TaxonomyTerm;
@@ -44,6 +46,12 @@ pub enum Node {
     Consent(Consent),
     /// A referral (members of either organization only).
     Referral(Referral),
+    /// A body of the directory (advisory group, committee, commission).
+    Body(Body),
+    /// A person of the directory.
+    Person(Person),
+    /// A person's place on a body for a term.
+    BodyMembership(BodyMembership),
 }
 
 /// Most ids one `nodes` call may ask for.
@@ -73,6 +81,11 @@ async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
         }
         "Consent" => Node::Consent(Consent(referrals::consent(db, actor, uuid).await?)),
         "Referral" => Node::Referral(Referral(referrals::referral(db, actor, uuid).await?)),
+        "Body" => Node::Body(Body(people::body(db, actor, uuid).await?)),
+        "Person" => Node::Person(Person(people::person(db, actor, uuid).await?)),
+        "BodyMembership" => {
+            Node::BodyMembership(BodyMembership(people::membership(db, actor, uuid).await?))
+        }
         _ => return Err(AppError::NotFound),
     })
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod directory_hsds;
+mod directory_people;
 mod directory_services;
 mod helpers;
 mod http;
