@@ -17,6 +17,9 @@ impl LanguageTag {
                 format!("{raw:?} is not a language tag such as es, ar or pt-BR"),
             )
         };
+        if raw.trim().len() > 35 {
+            return Err(invalid());
+        }
         let mut parts = raw.trim().split(['-', '_']);
         let primary = parts.next().ok_or_else(invalid)?;
         if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {

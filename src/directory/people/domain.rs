@@ -6,57 +6,7 @@ use crate::accounts::domain::Email;
 use crate::error::{AppError, AppResult};
 use entity::enums::ContactKind;
 
-/// A BCP 47 language tag in its conventional case (`es`, `pt-BR`, `zh-Hant`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LanguageTag(String);
-
-impl LanguageTag {
-    /// Accepts a primary subtag of 2 or 3 letters followed by optional
-    /// subtags of 1 to 8 letters or digits, separated by `-` (`_` is taken
-    /// for `-`). This is deliberately lighter than full BCP 47 validation: it
-    /// catches typos and free text, not unregistered subtags.
-    pub fn parse(raw: &str, field: &str) -> AppResult<Self> {
-        let invalid = || {
-            AppError::bad_input(
-                field,
-                "must be a BCP 47 language tag such as es, ar, pt-BR or zh-Hant",
-            )
-        };
-        let raw = raw.trim().replace('_', "-");
-        if raw.len() > 35 {
-            return Err(invalid());
-        }
-        let mut parts = raw.split('-');
-        let primary = parts.next().unwrap_or_default();
-        if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(invalid());
-        }
-        let mut tag = primary.to_ascii_lowercase();
-        for sub in parts {
-            if !(1..=8).contains(&sub.len()) || !sub.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(invalid());
-            }
-            tag.push('-');
-            let letters = sub.bytes().all(|b| b.is_ascii_alphabetic());
-            let digits = sub.bytes().all(|b| b.is_ascii_digit());
-            // Conventional case: regions upper (`BR`, `419`), scripts title (`Hant`).
-            if (sub.len() == 2 && letters) || (sub.len() == 3 && digits) {
-                tag.push_str(&sub.to_ascii_uppercase());
-            } else if sub.len() == 4 && letters {
-                tag.push_str(&sub[..1].to_ascii_uppercase());
-                tag.push_str(&sub[1..].to_ascii_lowercase());
-            } else {
-                tag.push_str(&sub.to_ascii_lowercase());
-            }
-        }
-        Ok(LanguageTag(tag))
-    }
-
-    /// The tag.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::directory::domain::LanguageTag;
 
 /// An area of expertise: a short phrase such as `immigration law`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -85,16 +35,11 @@ impl ExpertiseTerm {
     }
 }
 
-/// Parses a list of language tags, dropping duplicates; errors name the item
-/// (`input.languages.2`).
+/// Parses a list of language tags, dropping duplicates, in sorted order;
+/// errors name the item (`input.languages.2`).
 pub fn language_list(raw: &[String], field: &str) -> AppResult<Vec<LanguageTag>> {
-    let mut tags = raw
-        .iter()
-        .enumerate()
-        .map(|(i, t)| LanguageTag::parse(t, &format!("{field}.{i}")))
-        .collect::<AppResult<Vec<_>>>()?;
+    let mut tags = crate::directory::domain::language_tags(raw, field)?;
     tags.sort();
-    tags.dedup();
     Ok(tags)
 }
 

@@ -9,6 +9,7 @@ use super::loaders::{list_of, prime_lists};
 use super::service::{self, MembershipView};
 use crate::accounts::domain::{Name, Slug};
 use crate::accounts::graphql::Organization;
+use crate::directory::graphql::{ContactKind, ContactVisibility};
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
@@ -51,28 +52,6 @@ mirror_enum! {
         StaffLiaison,
         /// Keeps the body's records; holds a voting seat.
         Secretary,
-    }
-}
-
-mirror_enum! {
-    /// What a person's contact detail is.
-    PersonContactKind mirrors entity::enums::ContactKind {
-        /// An email address.
-        Email,
-        /// A phone number.
-        Phone,
-        /// A postal address.
-        Address,
-    }
-}
-
-mirror_enum! {
-    /// Who may see a person's contact detail.
-    PersonContactVisibility mirrors entity::enums::ContactVisibility {
-        /// Anyone, including anonymous visitors.
-        Public,
-        /// Logged-in members of the coalition only.
-        Coalition,
     }
 }
 
@@ -371,7 +350,7 @@ impl PersonContact {
         ids::encode("PersonContact", self.0.id)
     }
     /// What it is.
-    async fn kind(&self) -> PersonContactKind {
+    async fn kind(&self) -> ContactKind {
         self.0.kind.into()
     }
     /// The address or number.
@@ -383,7 +362,7 @@ impl PersonContact {
         self.0.label.as_deref()
     }
     /// Who may see it.
-    async fn visibility(&self) -> PersonContactVisibility {
+    async fn visibility(&self) -> ContactVisibility {
         self.0.visibility.into()
     }
     /// When it was added.
@@ -719,13 +698,13 @@ pub struct AddPersonContactInput {
     /// The person.
     pub person_id: ID,
     /// What it is.
-    pub kind: PersonContactKind,
+    pub kind: ContactKind,
     /// The email address, phone number or postal address.
     pub value: String,
     /// E.g. "Office".
     pub label: Option<String>,
     /// Who may see it.
-    pub visibility: PersonContactVisibility,
+    pub visibility: ContactVisibility,
 }
 
 /// Removing a contact detail.
