@@ -10,6 +10,7 @@ mod helpers;
 mod http;
 mod pagination;
 mod permissions;
+mod readme;
 mod referrals;
 mod schema;
 mod tokens;
