@@ -5,6 +5,7 @@ use crate::auth::Authenticator;
 use crate::auth::token::TokenService;
 use crate::config::HttpSettings;
 use crate::graphql::{self, Limits};
+use crate::referrals::feed::{ChangeKind, ReferralChange};
 use crate::state::AppState;
 use axum::Router;
 use sea_orm::DbErr;
@@ -19,14 +20,21 @@ const EXPIRY_SWEEP: std::time::Duration = std::time::Duration::from_secs(300);
 /// Marks overdue referrals expired every few minutes, for as long as the process runs.
 pub fn spawn_expiry_sweep(state: &AppState) {
     let db = state.db.clone();
+    let feed = state.referral_feed.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(EXPIRY_SWEEP);
         loop {
             tick.tick().await;
             match crate::referrals::service::expire_overdue(&db).await {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!(expired = n, "referrals past their response window expired")
+                Ok(expired) if expired.is_empty() => {}
+                Ok(expired) => {
+                    tracing::info!(
+                        expired = expired.len(),
+                        "referrals past their response window expired"
+                    );
+                    for row in &expired {
+                        feed.publish(ReferralChange::of(row, ChangeKind::StatusChanged));
+                    }
                 }
                 Err(e) => tracing::warn!(error = %e, "expiring overdue referrals failed"),
             }
@@ -47,6 +55,7 @@ pub async fn state(url: &str, tokens: TokenService) -> Result<AppState, DbErr> {
         auth: Arc::new(Authenticator::new(tokens)),
         statements,
         time_zone: crate::state::DEFAULT_TIME_ZONE,
+        referral_feed: Default::default(),
     })
 }
 

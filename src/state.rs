@@ -17,6 +17,8 @@ pub struct AppState {
     pub statements: StatementCounter,
     /// The coalition's time zone, in which opening hours are kept.
     pub time_zone: chrono_tz::Tz,
+    /// Changes of referrals, for subscribers.
+    pub referral_feed: crate::referrals::feed::ReferralFeed,
 }
 
 /// Time zone of opening hours unless `COALITION_TIME_ZONE` says otherwise.

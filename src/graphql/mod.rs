@@ -20,9 +20,9 @@ use crate::directory::people::graphql::{PeopleMutation, PeopleQuery};
 use crate::directory::profiles::graphql::ProfilesMutation;
 use crate::directory::services::graphql::{ServicesMutation, ServicesQuery};
 use crate::directory::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
-use crate::referrals::graphql::{ReferralsMutation, ReferralsQuery};
+use crate::referrals::graphql::{ReferralsMutation, ReferralsQuery, ReferralsSubscription};
 use crate::state::AppState;
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 /// Every query of the API.
 #[derive(MergedObject, Default)]
@@ -47,8 +47,12 @@ pub struct Mutation(
     ReferralsMutation,
 );
 
+/// Every subscription of the API.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(ReferralsSubscription);
+
 /// The executable schema.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Limits on what one request may ask for.
 #[derive(Clone, Copy, Debug)]
@@ -73,21 +77,29 @@ const MAX_DIRECTIVES: usize = 8;
 
 /// Builds the schema with its limits and shared state.
 pub fn build(state: AppState, limits: Limits) -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .limit_directives(MAX_DIRECTIVES)
-        .extension(errors::ErrorCodes)
-        .extension(reads::AuditReads)
-        .data(state)
-        .finish()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .limit_directives(MAX_DIRECTIVES)
+    .extension(errors::ErrorCodes)
+    .extension(reads::AuditReads)
+    .data(state)
+    .finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish()
+    .sdl()
 }
 
 /// Declares a GraphQL enum mirroring a stored enum of the `entity` crate, with

@@ -2,6 +2,7 @@
 //! viewer sees of a client is decided by `crate::policy::client_parts`; every
 //! client detail handed out is noted in the request's read log.
 
+use super::feed::{ChangeKind, ReferralChange};
 use super::service::{
     self, Action, CancelReason as CancelReasonCode, ClientDraft, ConsentDraft,
     DeclineReason as DeclineReasonCode, Direction as DirectionCode, Outcome as OutcomeCode,
@@ -17,9 +18,10 @@ use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::policy::{self, ClientParts, ReferralSide};
 use crate::{connection, ids, mirror_enum};
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject, Subscription};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{client, consent, referral, referral_event, referral_note};
+use futures_util::Stream;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -872,8 +874,9 @@ async fn step(
     key: Option<String>,
 ) -> Result<Referral> {
     let id = ids::decode_as(id, "Referral", "input.referralId")?;
+    let state = state(ctx)?;
     let changed = service::transition(
-        &state(ctx)?.db,
+        &state.db,
         actor(ctx)?,
         id,
         version,
@@ -882,6 +885,9 @@ async fn step(
         key.as_deref(),
     )
     .await?;
+    state
+        .referral_feed
+        .publish(ReferralChange::of(&changed, ChangeKind::StatusChanged));
     Ok(Referral(changed))
 }
 
@@ -963,9 +969,14 @@ impl ReferralsMutation {
         #[graphql(desc = "The consent.")] input: RevokeConsentInput,
     ) -> Result<Consent> {
         let id = ids::decode_as(&input.consent_id, "Consent", "input.consentId")?;
-        Ok(Consent(
-            service::revoke_consent(&state(ctx)?.db, actor(ctx)?, id).await?,
-        ))
+        let state = state(ctx)?;
+        let (revoked, cancelled) = service::revoke_consent(&state.db, actor(ctx)?, id).await?;
+        for row in &cancelled {
+            state
+                .referral_feed
+                .publish(ReferralChange::of(row, ChangeKind::StatusChanged));
+        }
+        Ok(Consent(revoked))
     }
 
     /// Sends a referral to a partner's service (the client's organization's staff, STAFF keys).
@@ -984,13 +995,17 @@ impl ReferralsMutation {
             interpreter_language: input.interpreter_language,
             due_date: input.due_date,
         };
+        let state = state(ctx)?;
         let sent = service::send_referral(
-            &state(ctx)?.db,
+            &state.db,
             actor(ctx)?,
             draft,
             input.idempotency_key.as_deref(),
         )
         .await?;
+        state
+            .referral_feed
+            .publish(ReferralChange::of(&sent, ChangeKind::Sent));
         Ok(Referral(sent))
     }
 
@@ -1153,5 +1168,95 @@ impl ReferralsMutation {
             author,
             created_at: note.created_at,
         })
+    }
+}
+
+/// What happened to a referral, for subscribers.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferralChangeKind {
+    /// A new referral was sent.
+    Sent,
+    /// A referral's status changed.
+    StatusChanged,
+}
+
+/// A change to a referral the subscriber may see, with the referral as the
+/// subscriber sees it now.
+pub struct ReferralUpdate {
+    kind: ReferralChangeKind,
+    referral: Referral,
+}
+
+/// A change to a referral the subscriber may see, with the referral as the
+/// subscriber sees it now.
+#[Object]
+impl ReferralUpdate {
+    /// What happened.
+    async fn kind(&self) -> ReferralChangeKind {
+        self.kind
+    }
+    /// The referral, read for the subscriber (the privacy rules apply).
+    async fn referral(&self) -> &Referral {
+        &self.referral
+    }
+}
+
+/// Subscriptions of the referral network.
+#[derive(Default)]
+pub struct ReferralsSubscription;
+
+#[Subscription]
+impl ReferralsSubscription {
+    /// Every new referral and every status change of the referrals of the
+    /// subscriber's organizations (over `graphql-transport-ws`, authenticated in
+    /// `connection_init`). Nothing is delivered about a referral the subscriber
+    /// may not read.
+    async fn referral_changes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = ReferralUpdate>> {
+        let state = state(ctx)?.clone();
+        let actor = actor(ctx)?.clone();
+        policy::authorize(
+            &actor,
+            !actor.organizations().is_empty(),
+            "follow referrals",
+        )?;
+        let receiver = state.referral_feed.subscribe();
+        Ok(futures_util::stream::unfold(
+            (receiver, state, actor),
+            |(mut receiver, state, actor)| async move {
+                loop {
+                    let change = match receiver.recv().await {
+                        Ok(change) => change,
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    };
+                    if !policy::may_see_referral(
+                        &actor,
+                        change.referring_organization_id,
+                        change.receiving_organization_id,
+                    ) {
+                        continue;
+                    }
+                    // Read again as the subscriber: the policy decides what it sees.
+                    let Ok(row) = service::referral(&state.db, &actor, change.referral_id).await
+                    else {
+                        continue;
+                    };
+                    let kind = match change.kind {
+                        ChangeKind::Sent => ReferralChangeKind::Sent,
+                        ChangeKind::StatusChanged => ReferralChangeKind::StatusChanged,
+                    };
+                    return Some((
+                        ReferralUpdate {
+                            kind,
+                            referral: Referral(row),
+                        },
+                        (receiver, state, actor),
+                    ));
+                }
+            },
+        ))
     }
 }

@@ -3,6 +3,8 @@
 
 /// Demo clients, consents and referrals.
 pub mod demo;
+/// The in-process feed of referral changes (subscriptions).
+pub mod feed;
 /// GraphQL types, queries and mutations of referrals.
 pub mod graphql;
 /// Rules of clients, consents and referrals.

@@ -505,18 +505,19 @@ pub fn grant(consent: &consent::Model, at: DateTime<Utc>) -> ConsentGrant {
 
 /// Revokes a consent. In the same transaction every open referral under it is
 /// cancelled (`CONSENT_REVOKED`), so receivers stop seeing the client at once.
+/// Returns the consent and the referrals cancelled.
 pub async fn revoke_consent(
     db: &DatabaseConnection,
     actor: &Actor,
     consent_id: Uuid,
-) -> AppResult<consent::Model> {
+) -> AppResult<(consent::Model, Vec<referral::Model>)> {
     let found = consent::Entity::find_by_id(consent_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
     policy::reveal(policy::may_work_clients(actor, found.organization_id))?;
     if found.revoked_at.is_some() {
-        return Ok(found);
+        return Ok((found, Vec::new()));
     }
     let txn = db.begin().await?;
     let at = now();
@@ -529,7 +530,7 @@ pub async fn revoke_consent(
         .filter(referral::Column::Status.is_in(OPEN))
         .all(&txn)
         .await?;
-    for row in open {
+    for row in &open {
         let mut change: referral::ActiveModel = row.clone().into();
         change.status = Set(ReferralStatus::Cancelled);
         change.status_reason = Set(Some(CONSENT_REVOKED.into()));
@@ -539,7 +540,7 @@ pub async fn revoke_consent(
         event(
             &txn,
             actor,
-            &row,
+            row,
             Some(found.organization_id),
             ReferralStatus::Cancelled,
             Some(CONSENT_REVOKED.into()),
@@ -560,7 +561,7 @@ pub async fn revoke_consent(
     )
     .await?;
     txn.commit().await?;
-    Ok(revoked)
+    Ok((revoked, open))
 }
 
 /// One consent (the owning organization's staff).
@@ -1142,7 +1143,7 @@ pub async fn referrals(
 
 /// Writes `EXPIRED` on every `SENT` referral past its response window (run
 /// periodically by the service; reads already show them expired).
-pub async fn expire_overdue(db: &DatabaseConnection) -> AppResult<usize> {
+pub async fn expire_overdue(db: &DatabaseConnection) -> AppResult<Vec<referral::Model>> {
     let at = now();
     let overdue = referral::Entity::find()
         .filter(referral::Column::Status.eq(ReferralStatus::Sent))
@@ -1181,7 +1182,7 @@ pub async fn expire_overdue(db: &DatabaseConnection) -> AppResult<usize> {
         .await?;
     }
     txn.commit().await?;
-    Ok(overdue.len())
+    Ok(overdue)
 }
 
 #[cfg(test)]

@@ -678,7 +678,8 @@ async fn an_unanswered_referral_expires_after_the_response_window() {
     assert_eq!(
         coalition::referrals::service::expire_overdue(db)
             .await
-            .expect("sweep"),
+            .expect("sweep")
+            .len(),
         1
     );
     let swept = l.read(Some(&l.sender), &id).await;
@@ -715,4 +716,113 @@ async fn an_inbox_page_of_50_costs_the_same_statements_as_a_page_of_5() {
         counts.push(l.app.statements() - before);
     }
     assert_eq!(counts[0], counts[1], "{counts:?}");
+}
+
+mod subscription {
+    use super::*;
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    type Socket = tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >;
+
+    async fn subscribe(addr: std::net::SocketAddr, token: &str) -> Socket {
+        let mut request = format!("ws://{addr}/graphql")
+            .into_client_request()
+            .expect("request");
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("header"),
+        );
+        let (mut socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+        socket
+            .send(Message::text(init.to_string()))
+            .await
+            .expect("init");
+        let ack = next_message(&mut socket, 10).await.expect("ack");
+        assert_eq!(ack["type"], "connection_ack");
+        let subscribe = json!({ "id": "1", "type": "subscribe", "payload": {
+            "query": "subscription { referralChanges { kind referral { status client { displayName } } } }" } });
+        socket
+            .send(Message::text(subscribe.to_string()))
+            .await
+            .expect("subscribe");
+        socket
+    }
+
+    async fn next_message(socket: &mut Socket, seconds: u64) -> Option<Value> {
+        loop {
+            match tokio::time::timeout(std::time::Duration::from_secs(seconds), socket.next()).await
+            {
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    let value: Value = serde_json::from_str(&text).ok()?;
+                    if value["type"] == "ping" || value["type"] == "pong" {
+                        continue;
+                    }
+                    return Some(value);
+                }
+                Ok(Some(Ok(_))) => continue,
+                _ => return None,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_receiving_organization_hears_of_a_new_referral_and_others_do_not() {
+        let l = setup().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = l.app.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let mut receiver = subscribe(addr, &l.receiver).await;
+        let outsider_token = l.app.token_of("staff", "eastside-health").await;
+        let mut outsider = subscribe(addr, &outsider_token).await;
+        // Let both subscriptions start before anything happens.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+        let sent = l.sent().await;
+        let message = next_message(&mut receiver, 10)
+            .await
+            .expect("the receiver is told");
+        assert_eq!(message["type"], "next", "{message}");
+        let update = &message["payload"]["data"]["referralChanges"];
+        assert_eq!(update["kind"], "SENT");
+        assert_eq!(update["referral"]["status"], "SENT");
+        assert_eq!(
+            update["referral"]["client"]["displayName"], "Amina K.",
+            "seen as the receiver may see it"
+        );
+
+        l.step(&l.receiver, "acceptReferral", &sent["id"], 1, "")
+            .await
+            .data("acceptReferral");
+        let accepted = next_message(&mut receiver, 10)
+            .await
+            .expect("the status change is told");
+        assert_eq!(
+            accepted["payload"]["data"]["referralChanges"]["referral"]["status"],
+            "ACCEPTED"
+        );
+
+        assert!(
+            next_message(&mut outsider, 2).await.is_none(),
+            "an unrelated organization hears nothing"
+        );
+        let anonymous = l
+            .app
+            .graphql(None, "subscription { referralChanges { kind } }", json!({}))
+            .await;
+        assert!(
+            anonymous.code().is_some(),
+            "subscriptions are not served over POST: {}",
+            anonymous.body
+        );
+    }
 }
