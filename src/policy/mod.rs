@@ -210,6 +210,12 @@ pub fn may_work_clients(actor: &Actor, org: Uuid) -> bool {
     matches!(actor.role_in(org), Some(OrgRole::Admin | OrgRole::Staff))
 }
 
+/// Whether `actor` may read the network's referral statistics (counts and
+/// timings, no personal data): coordinators.
+pub fn may_read_network_statistics(actor: &Actor) -> bool {
+    actor.is_coordinator()
+}
+
 /// The side of a referral an actor stands on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReferralSide {

@@ -8,6 +8,7 @@ use super::service::{
     DeclineReason as DeclineReasonCode, Direction as DirectionCode, Outcome as OutcomeCode,
     ReadLog, ReferralDraft, ReferralFilter,
 };
+use super::statistics;
 use crate::directory::localize::PreferredLanguages;
 use crate::directory::services::graphql::Service;
 use crate::error::AppError;
@@ -234,6 +235,18 @@ impl Client {
     /// The organization that serves them.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         organization(ctx, self.0.organization_id).await
+    }
+    /// Other records of the same person in this organization, linked by staff.
+    async fn linked_clients(&self, ctx: &Context<'_>) -> Result<Vec<Client>> {
+        let found =
+            service::linked_clients(&state(ctx)?.db, actor(ctx)?, reads(ctx)?, self.0.id).await?;
+        Ok(found.into_iter().map(Client).collect())
+    }
+    /// Every referral of this person, across linked records, oldest first.
+    async fn referrals(&self, ctx: &Context<'_>) -> Result<Vec<Referral>> {
+        let found =
+            service::client_history(&state(ctx)?.db, actor(ctx)?, reads(ctx)?, self.0.id).await?;
+        Ok(found.into_iter().map(Referral).collect())
     }
     /// Their consents, revoked ones included.
     async fn consents(&self, ctx: &Context<'_>) -> Result<Vec<Consent>> {
@@ -639,6 +652,67 @@ pub struct ReferralFilterInput {
     pub updated_since: Option<DateTime<Utc>>,
 }
 
+/// A count of referrals.
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    /// The status.
+    pub status: ReferralStatus,
+    /// How many referrals are in it.
+    pub count: u64,
+}
+
+/// A count of referrals to services under a taxonomy term.
+#[derive(SimpleObject)]
+pub struct CategoryCount {
+    /// The term's code.
+    pub code: String,
+    /// The term's name.
+    pub name: String,
+    /// How many referrals went to services filed under it.
+    pub count: u64,
+}
+
+/// The referrals an organization sent and received.
+pub struct OrganizationCount {
+    organization_id: Uuid,
+    sent: u64,
+    received: u64,
+}
+
+/// The referrals an organization sent and received.
+#[Object]
+impl OrganizationCount {
+    /// The organization.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.organization_id).await
+    }
+    /// Referrals it sent.
+    async fn sent(&self) -> u64 {
+        self.sent
+    }
+    /// Referrals it received.
+    async fn received(&self) -> u64 {
+        self.received
+    }
+}
+
+/// The network's health over a period: counts and timings, no personal data.
+#[derive(SimpleObject)]
+pub struct ReferralStatistics {
+    /// Referrals sent in the period.
+    pub total: u64,
+    /// Per status, as of now.
+    pub by_status: Vec<StatusCount>,
+    /// Per taxonomy term of the receiving service.
+    pub by_category: Vec<CategoryCount>,
+    /// Per organization.
+    pub by_organization: Vec<OrganizationCount>,
+    /// Median hours from sending to acceptance.
+    pub median_hours_to_accept: Option<f64>,
+    /// Median hours from sending to completion.
+    pub median_hours_to_complete: Option<f64>,
+}
+
 /// Queries of the referral network.
 #[derive(Default)]
 pub struct ReferralsQuery;
@@ -677,6 +751,52 @@ impl ReferralsQuery {
         let found = service::referrals(&state(ctx)?.db, actor(ctx)?, &parsed, &request).await?;
         prime_referrals(ctx, &found.items).await?;
         Ok(ReferralConnection::from_page(found, Referral))
+    }
+
+    /// The network's health between two instants (coordinators): counts by
+    /// status, category and organization, median times to accept and complete.
+    async fn referral_statistics(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Start of the period (referrals sent from then on).")] from: DateTime<Utc>,
+        #[graphql(desc = "End of the period (exclusive).")] to: DateTime<Utc>,
+    ) -> Result<ReferralStatistics> {
+        let db = &state(ctx)?.db;
+        let stats = statistics::network_statistics(db, actor(ctx)?, from, to).await?;
+        let names = statistics::term_names(db, stats.by_category.keys().copied().collect()).await?;
+        Ok(ReferralStatistics {
+            total: stats.total,
+            by_status: stats
+                .by_status
+                .iter()
+                .map(|(status, count)| StatusCount {
+                    status: (*status).into(),
+                    count: *count,
+                })
+                .collect(),
+            by_category: stats
+                .by_category
+                .iter()
+                .filter_map(|(id, count)| {
+                    names.get(id).map(|(code, name)| CategoryCount {
+                        code: code.clone(),
+                        name: name.clone(),
+                        count: *count,
+                    })
+                })
+                .collect(),
+            by_organization: stats
+                .by_organization
+                .iter()
+                .map(|(id, (sent, received))| OrganizationCount {
+                    organization_id: *id,
+                    sent: *sent,
+                    received: *received,
+                })
+                .collect(),
+            median_hours_to_accept: stats.median_hours_to_accept,
+            median_hours_to_complete: stats.median_hours_to_complete,
+        })
     }
 
     /// An organization's clients (its staff and admins).
@@ -752,6 +872,15 @@ pub struct RecordConsentInput {
     pub given_at: Option<DateTime<Utc>>,
     /// When it lapses.
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Two records of the same person.
+#[derive(InputObject)]
+pub struct LinkClientsInput {
+    /// One record.
+    pub client_id: ID,
+    /// The other record, of the same organization.
+    pub other_client_id: ID,
 }
 
 /// Revoking a consent.
@@ -918,6 +1047,33 @@ impl ReferralsMutation {
         };
         Ok(Client(
             service::create_client(&state(ctx)?.db, actor(ctx)?, org, draft).await?,
+        ))
+    }
+
+    /// Links two records of the same person so their referrals read as one
+    /// history (the organization's staff); nothing is merged or lost.
+    async fn link_clients(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The two records.")] input: LinkClientsInput,
+    ) -> Result<Client> {
+        let a = ids::decode_as(&input.client_id, "Client", "input.clientId")?;
+        let b = ids::decode_as(&input.other_client_id, "Client", "input.otherClientId")?;
+        Ok(Client(
+            service::link_clients(&state(ctx)?.db, actor(ctx)?, a, b).await?,
+        ))
+    }
+
+    /// Undoes a link between two records.
+    async fn unlink_clients(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The two records.")] input: LinkClientsInput,
+    ) -> Result<Client> {
+        let a = ids::decode_as(&input.client_id, "Client", "input.clientId")?;
+        let b = ids::decode_as(&input.other_client_id, "Client", "input.otherClientId")?;
+        Ok(Client(
+            service::unlink_clients(&state(ctx)?.db, actor(ctx)?, a, b).await?,
         ))
     }
 

@@ -9,3 +9,5 @@ pub mod feed;
 pub mod graphql;
 /// Rules of clients, consents and referrals.
 pub mod service;
+/// Counts and timings of referrals for coordinators.
+pub mod statistics;

@@ -16,8 +16,8 @@ use entity::enums::{
     ConsentMethod, ContactChannel, NoteVisibility, ReferralStatus, ServiceStatus, Urgency,
 };
 use entity::{
-    client, consent, consent_recipient, membership, referral, referral_event, referral_note,
-    service,
+    client, client_link, consent, consent_recipient, membership, referral, referral_event,
+    referral_note, service,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -371,6 +371,175 @@ pub async fn clients(
         reads.note(c.id, c.organization_id, None);
     }
     Ok(found)
+}
+
+// ---------------------------------------------------------------- links between records of one person
+
+fn pair(a: Uuid, b: Uuid) -> (Uuid, Uuid) {
+    if a < b { (a, b) } else { (b, a) }
+}
+
+async fn owned_pair(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    a: Uuid,
+    b: Uuid,
+) -> AppResult<(client::Model, client::Model)> {
+    let first = client::Entity::find_by_id(a)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::reveal(policy::may_work_clients(actor, first.organization_id))?;
+    let second = client::Entity::find_by_id(b)
+        .one(db)
+        .await?
+        .filter(|c| c.organization_id == first.organization_id)
+        .ok_or_else(|| {
+            AppError::bad_input(
+                "input.otherClientId",
+                "is not a client of the same organization",
+            )
+        })?;
+    if first.id == second.id {
+        return Err(AppError::bad_input(
+            "input.otherClientId",
+            "a record cannot be linked to itself",
+        ));
+    }
+    Ok((first, second))
+}
+
+/// Links two records of the same person in one organization so that their
+/// referrals read as one history. Neither record changes; unlinking undoes it.
+pub async fn link_clients(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    a: Uuid,
+    b: Uuid,
+) -> AppResult<client::Model> {
+    let (first, second) = owned_pair(db, actor, a, b).await?;
+    let (low, high) = pair(first.id, second.id);
+    let txn = db.begin().await?;
+    client_link::ActiveModel {
+        id: Set(new_id()),
+        organization_id: Set(first.organization_id),
+        client_a: Set(low),
+        client_b: Set(high),
+        created_by: Set(actor.user_id()),
+        created_at: Set(now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| AppError::conflict_on_unique(e, "these records are already linked"))?;
+    audit::record(
+        &txn,
+        actor,
+        AuditEvent {
+            organization_id: Some(first.organization_id),
+            action: "client.linked",
+            record_type: "Client",
+            record_id: Some(first.id),
+            details: Some(json!({ "other": second.id })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(first)
+}
+
+/// Undoes a link between two records.
+pub async fn unlink_clients(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    a: Uuid,
+    b: Uuid,
+) -> AppResult<client::Model> {
+    let (first, second) = owned_pair(db, actor, a, b).await?;
+    let (low, high) = pair(first.id, second.id);
+    let txn = db.begin().await?;
+    let removed = client_link::Entity::delete_many()
+        .filter(client_link::Column::ClientA.eq(low))
+        .filter(client_link::Column::ClientB.eq(high))
+        .exec(&txn)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &txn,
+        actor,
+        AuditEvent {
+            organization_id: Some(first.organization_id),
+            action: "client.unlinked",
+            record_type: "Client",
+            record_id: Some(first.id),
+            details: Some(json!({ "other": second.id })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(first)
+}
+
+/// The records linked to a client (the owning organization's staff); reads are logged.
+pub async fn linked_clients(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    reads: &ReadLog,
+    id: Uuid,
+) -> AppResult<Vec<client::Model>> {
+    let found = client(db, actor, reads, id).await?;
+    let links = client_link::Entity::find()
+        .filter(
+            Condition::any()
+                .add(client_link::Column::ClientA.eq(id))
+                .add(client_link::Column::ClientB.eq(id)),
+        )
+        .all(db)
+        .await?;
+    let others: Vec<Uuid> = links
+        .iter()
+        .map(|l| {
+            if l.client_a == id {
+                l.client_b
+            } else {
+                l.client_a
+            }
+        })
+        .collect();
+    let linked = client::Entity::find()
+        .filter(client::Column::Id.is_in(others))
+        .filter(client::Column::OrganizationId.eq(found.organization_id))
+        .order_by_asc(client::Column::CreatedAt)
+        .all(db)
+        .await?;
+    for other in &linked {
+        reads.note(other.id, other.organization_id, None);
+    }
+    Ok(linked)
+}
+
+/// Every referral of a client and of the records linked to it, oldest first:
+/// the person's history (the owning organization's staff).
+pub async fn client_history(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    reads: &ReadLog,
+    id: Uuid,
+) -> AppResult<Vec<referral::Model>> {
+    let mut ids = vec![id];
+    ids.extend(
+        linked_clients(db, actor, reads, id)
+            .await?
+            .into_iter()
+            .map(|c| c.id),
+    );
+    Ok(referral::Entity::find()
+        .filter(referral::Column::ClientId.is_in(ids))
+        .order_by_asc(referral::Column::CreatedAt)
+        .order_by_asc(referral::Column::Id)
+        .all(db)
+        .await?)
 }
 
 // ---------------------------------------------------------------- consents

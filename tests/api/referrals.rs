@@ -826,3 +826,154 @@ mod subscription {
         );
     }
 }
+
+#[tokio::test]
+async fn coordinators_see_the_network_s_health_without_anyone_s_details() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    l.step(&l.receiver, "acceptReferral", &id, 1, "")
+        .await
+        .data("acceptReferral");
+    let query = "query($from: DateTime!, $to: DateTime!) { referralStatistics(from: $from, to: $to) {
+        total byStatus { status count } byCategory { code count } byOrganization { organization { slug } sent received }
+        medianHoursToAccept medianHoursToComplete } }";
+    let window = json!({ "from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z" });
+    let coordinator = l.app.token("coordinator@demo.test").await;
+    let answer = l
+        .app
+        .graphql(Some(&coordinator), query, window.clone())
+        .await;
+    let stats = answer.data("referralStatistics");
+    assert_eq!(stats["total"], 8, "seven demo referrals and this one");
+    let count_of = |status: &str| {
+        stats["byStatus"]
+            .as_array()
+            .expect("statuses")
+            .iter()
+            .find(|s| s["status"] == status)
+            .map(|s| s["count"].clone())
+    };
+    assert_eq!(count_of("ACCEPTED"), Some(json!(2)));
+    assert_eq!(count_of("COMPLETED"), Some(json!(1)));
+    assert!(
+        stats["byCategory"]
+            .as_array()
+            .expect("categories")
+            .iter()
+            .any(|c| c["code"] == "immigration-legal-help")
+    );
+    let legal = stats["byOrganization"]
+        .as_array()
+        .expect("orgs")
+        .iter()
+        .find(|o| o["organization"]["slug"] == ORG_B)
+        .expect("legal aid");
+    assert_eq!(legal["received"], 3);
+    assert!(
+        stats["medianHoursToAccept"]
+            .as_f64()
+            .is_some_and(|h| h >= 0.0)
+    );
+    let text = answer.body.to_string();
+    for personal in ["Amina", "José", "work permit", "860-555"] {
+        assert!(
+            !text.contains(personal),
+            "{personal} must not appear in statistics"
+        );
+    }
+    assert_eq!(
+        l.app
+            .graphql(Some(&l.sender), query, window.clone())
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        l.app.graphql(None, query, window).await.error_code(),
+        "UNAUTHENTICATED"
+    );
+    let backwards = l
+        .app
+        .graphql(
+            Some(&coordinator),
+            query,
+            json!({ "from": "2100-01-01T00:00:00Z", "to": "2000-01-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(backwards.body["errors"][0]["extensions"]["field"], "to");
+}
+
+#[tokio::test]
+async fn two_records_of_one_person_are_linked_into_one_history_and_unlinked_again() {
+    let l = setup().await;
+    l.sent().await;
+    let second = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            "mutation($org: ID!) { createClient(input: {organizationId: $org, displayName: \"A. K.\"}) { id } }",
+            json!({ "org": l.app.org_id(ORG_A).await }),
+        )
+        .await
+        .data("createClient.id")
+        .clone();
+    let link = "mutation($a: ID!, $b: ID!) { linkClients(input: {clientId: $a, otherClientId: $b}) { linkedClients { displayName } referrals { status } } }";
+    let linked = l
+        .app
+        .graphql(Some(&l.sender), link, json!({ "a": second, "b": l.client }))
+        .await;
+    assert_eq!(
+        linked.data("linkClients.linkedClients.0.displayName"),
+        "Amina K."
+    );
+    assert_eq!(
+        linked
+            .data("linkClients.referrals")
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "the other record's referral is in the history"
+    );
+    assert_eq!(
+        l.app
+            .graphql(Some(&l.sender), link, json!({ "a": l.client, "b": second }))
+            .await
+            .error_code(),
+        "CONFLICT"
+    );
+    assert_eq!(
+        l.app
+            .graphql(
+                Some(&l.receiver),
+                link,
+                json!({ "a": second, "b": l.client })
+            )
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+    let unlink = "mutation($a: ID!, $b: ID!) { unlinkClients(input: {clientId: $a, otherClientId: $b}) { linkedClients { displayName } referrals { status } } }";
+    let undone = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            unlink,
+            json!({ "a": second, "b": l.client }),
+        )
+        .await;
+    assert_eq!(undone.data("unlinkClients.linkedClients"), &json!([]));
+    assert_eq!(undone.data("unlinkClients.referrals"), &json!([]));
+    let original = l
+        .app
+        .graphql(Some(&l.sender), "query($id: ID!) { node(id: $id) { ... on Client { displayName referrals { status } } } }", json!({ "id": l.client }))
+        .await;
+    assert_eq!(
+        original.data("node.displayName"),
+        "Amina K.",
+        "neither record changed"
+    );
+    assert_eq!(
+        original.data("node.referrals").as_array().map(Vec::len),
+        Some(1)
+    );
+}
