@@ -109,3 +109,28 @@ pub async fn remember(
     })?;
     Ok(())
 }
+
+/// [`earlier`] for an optional key.
+pub async fn replayed(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    keyed: &Option<Keyed<'_>>,
+) -> AppResult<Option<Uuid>> {
+    match keyed {
+        Some(keyed) => earlier(conn, actor, keyed).await,
+        None => Ok(None),
+    }
+}
+
+/// [`remember`] for an optional key.
+pub async fn remember_if(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    keyed: &Option<Keyed<'_>>,
+    result: Uuid,
+) -> AppResult<()> {
+    match keyed {
+        Some(keyed) => remember(conn, actor, keyed, result).await,
+        None => Ok(()),
+    }
+}

@@ -9,7 +9,6 @@ use crate::accounts::service as accounts;
 use crate::auth::{Actor, Principal, UserPrincipal};
 use crate::error::{AppError, AppResult};
 use crate::policy::ClientParts;
-use chrono::Utc;
 use entity::enums::{ConsentMethod, ContactChannel, OrgRole, ServiceStatus, Urgency};
 use entity::service as service_entity;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -135,6 +134,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
                 birth_year: None,
                 needs_summary: Some((*needs).into()),
             },
+            None,
         )
         .await?;
         let consent = service::record_consent(
@@ -151,9 +151,10 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
                     birth_year: false,
                 },
                 method: ConsentMethod::Verbal,
-                given_at: Utc::now(),
+                given_at: None,
                 expires_at: None,
             },
+            None,
         )
         .await?;
         let mut current = service::send_referral(

@@ -840,6 +840,8 @@ pub struct CreateClientInput {
     pub birth_year: Option<i32>,
     /// What they need, briefly.
     pub needs_summary: Option<String>,
+    /// Retrying with the same key within 24 hours returns the first result.
+    pub idempotency_key: Option<String>,
 }
 
 /// An organization (and optionally one of its services) a consent covers.
@@ -872,6 +874,8 @@ pub struct RecordConsentInput {
     pub given_at: Option<DateTime<Utc>>,
     /// When it lapses.
     pub expires_at: Option<DateTime<Utc>>,
+    /// Retrying with the same key within 24 hours returns the first result.
+    pub idempotency_key: Option<String>,
 }
 
 /// Two records of the same person.
@@ -981,6 +985,8 @@ pub struct AssignReferralInput {
     pub version: i32,
     /// A staff member or admin of the receiving organization.
     pub assignee_id: ID,
+    /// Retrying with the same key within 24 hours returns the first result.
+    pub idempotency_key: Option<String>,
 }
 
 /// A note on a referral.
@@ -992,6 +998,8 @@ pub struct AddReferralNoteInput {
     pub visibility: NoteVisibility,
     /// The text.
     pub body: String,
+    /// Retrying with the same key within 24 hours returns the first result.
+    pub idempotency_key: Option<String>,
 }
 
 async fn step(
@@ -1037,6 +1045,7 @@ impl ReferralsMutation {
             "Organization",
             "input.organizationId",
         )?;
+        let key = input.idempotency_key.clone();
         let draft = ClientDraft {
             display_name: input.display_name,
             preferred_languages: input.preferred_languages,
@@ -1046,7 +1055,8 @@ impl ReferralsMutation {
             needs_summary: input.needs_summary,
         };
         Ok(Client(
-            service::create_client(&state(ctx)?.db, actor(ctx)?, org, draft).await?,
+            service::create_client(&state(ctx)?.db, actor(ctx)?, org, draft, key.as_deref())
+                .await?,
         ))
     }
 
@@ -1099,6 +1109,7 @@ impl ReferralsMutation {
                     .transpose()?,
             ));
         }
+        let key = input.idempotency_key.clone();
         let draft = ConsentDraft {
             client_id: ids::decode_as(&input.client_id, "Client", "input.clientId")?,
             recipients,
@@ -1110,11 +1121,11 @@ impl ReferralsMutation {
                 birth_year: false,
             },
             method: input.method.into(),
-            given_at: input.given_at.unwrap_or_else(Utc::now),
+            given_at: input.given_at,
             expires_at: input.expires_at,
         };
         Ok(Consent(
-            service::record_consent(&state(ctx)?.db, actor(ctx)?, draft).await?,
+            service::record_consent(&state(ctx)?.db, actor(ctx)?, draft, key.as_deref()).await?,
         ))
     }
 
@@ -1296,7 +1307,15 @@ impl ReferralsMutation {
         let id = ids::decode_as(&input.referral_id, "Referral", "input.referralId")?;
         let assignee = ids::decode_as(&input.assignee_id, "User", "input.assigneeId")?;
         Ok(Referral(
-            service::assign(&state(ctx)?.db, actor(ctx)?, id, input.version, assignee).await?,
+            service::assign(
+                &state(ctx)?.db,
+                actor(ctx)?,
+                id,
+                input.version,
+                assignee,
+                input.idempotency_key.as_deref(),
+            )
+            .await?,
         ))
     }
 
@@ -1313,6 +1332,7 @@ impl ReferralsMutation {
             id,
             input.visibility.into(),
             &input.body,
+            input.idempotency_key.as_deref(),
         )
         .await?;
         let author = user_name(ctx, note.author_user_id)

@@ -258,12 +258,24 @@ pub async fn create_client(
     actor: &Actor,
     organization_id: Uuid,
     draft: ClientDraft,
+    key: Option<&str>,
 ) -> AppResult<client::Model> {
     policy::authorize(
         actor,
         policy::may_work_clients(actor, organization_id),
         "record clients of this organization",
     )?;
+    let keyed = key.map(|k| Keyed {
+        key: k,
+        operation: "client.create",
+        input: format!("{organization_id}:{draft:?}"),
+    });
+    if let Some(id) = idempotency::replayed(db, actor, &keyed).await? {
+        return client::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound);
+    }
     let display_name = required_text(&draft.display_name, "input.displayName", 100)?;
     let languages: Vec<String> =
         language_tags(&draft.preferred_languages, "input.preferredLanguages")?
@@ -326,6 +338,7 @@ pub async fn create_client(
         },
     )
     .await?;
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -555,8 +568,8 @@ pub struct ConsentDraft {
     pub parts: ClientParts,
     /// How it was given.
     pub method: ConsentMethod,
-    /// When it was given.
-    pub given_at: DateTime<Utc>,
+    /// When it was given (now when `None`).
+    pub given_at: Option<DateTime<Utc>>,
     /// When it lapses.
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -566,12 +579,21 @@ pub async fn record_consent(
     db: &DatabaseConnection,
     actor: &Actor,
     draft: ConsentDraft,
+    key: Option<&str>,
 ) -> AppResult<consent::Model> {
     let owner = client::Entity::find_by_id(draft.client_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
     policy::reveal(policy::may_work_clients(actor, owner.organization_id))?;
+    let keyed = key.map(|k| Keyed {
+        key: k,
+        operation: "consent.record",
+        input: format!("{draft:?}"),
+    });
+    if let Some(id) = idempotency::replayed(db, actor, &keyed).await? {
+        return consent(db, actor, id).await;
+    }
     if draft.recipients.is_empty() {
         return Err(AppError::bad_input(
             "input.recipients",
@@ -601,13 +623,14 @@ pub async fn record_consent(
             "a consent shares at least one part of the record",
         ));
     }
-    if draft.given_at > now() + Duration::minutes(5) {
+    let given_at = draft.given_at.unwrap_or_else(now);
+    if given_at > now() + Duration::minutes(5) {
         return Err(AppError::bad_input(
             "input.givenAt",
             "cannot be in the future",
         ));
     }
-    if draft.expires_at.is_some_and(|e| e <= draft.given_at) {
+    if draft.expires_at.is_some_and(|e| e <= given_at) {
         return Err(AppError::bad_input(
             "input.expiresAt",
             "must be after givenAt",
@@ -623,7 +646,7 @@ pub async fn record_consent(
         share_languages: Set(parts.languages),
         share_needs: Set(parts.needs),
         method: Set(draft.method),
-        given_at: Set(draft.given_at),
+        given_at: Set(given_at),
         recorded_by: Set(actor.user_id()),
         expires_at: Set(draft.expires_at),
         revoked_at: Set(None),
@@ -654,6 +677,7 @@ pub async fn record_consent(
         },
     )
     .await?;
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -837,9 +861,7 @@ pub async fn send_referral(
         operation: "referral.send",
         input: format!("{draft:?}"),
     });
-    if let Some(keyed) = &keyed
-        && let Some(id) = idempotency::earlier(db, actor, keyed).await?
-    {
+    if let Some(id) = idempotency::replayed(db, actor, &keyed).await? {
         return referral(db, actor, id).await;
     }
     let given = consent::Entity::find_by_id(draft.consent_id)
@@ -961,9 +983,7 @@ pub async fn send_referral(
         },
     )
     .await?;
-    if let Some(keyed) = &keyed {
-        idempotency::remember(&txn, actor, keyed, created.id).await?;
-    }
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -1004,9 +1024,7 @@ pub async fn transition(
         operation: "referral.transition",
         input: format!("{id}:{version}:{action:?}:{note:?}"),
     });
-    if let Some(keyed) = &keyed
-        && let Some(id) = idempotency::earlier(db, actor, keyed).await?
-    {
+    if let Some(id) = idempotency::replayed(db, actor, &keyed).await? {
         return referral(db, actor, id).await;
     }
     let side = policy::referral_side(
@@ -1080,9 +1098,7 @@ pub async fn transition(
         },
     )
     .await?;
-    if let Some(keyed) = &keyed {
-        idempotency::remember(&txn, actor, keyed, id).await?;
-    }
+    idempotency::remember_if(&txn, actor, &keyed, id).await?;
     txn.commit().await?;
     referral(db, actor, id).await
 }
@@ -1095,8 +1111,17 @@ pub async fn assign(
     id: Uuid,
     version: i32,
     assignee: Uuid,
+    key: Option<&str>,
 ) -> AppResult<referral::Model> {
     let current = referral(db, actor, id).await?;
+    let keyed = key.map(|k| Keyed {
+        key: k,
+        operation: "referral.assign",
+        input: format!("{id}:{version}:{assignee}"),
+    });
+    if let Some(done) = idempotency::replayed(db, actor, &keyed).await? {
+        return referral(db, actor, done).await;
+    }
     let side = policy::referral_side(
         actor,
         current.referring_organization_id,
@@ -1162,6 +1187,7 @@ pub async fn assign(
         },
     )
     .await?;
+    idempotency::remember_if(&txn, actor, &keyed, id).await?;
     txn.commit().await?;
     referral(db, actor, id).await
 }
@@ -1174,8 +1200,20 @@ pub async fn add_note(
     id: Uuid,
     visibility: NoteVisibility,
     body: &str,
+    key: Option<&str>,
 ) -> AppResult<referral_note::Model> {
     let current = referral(db, actor, id).await?;
+    let keyed = key.map(|k| Keyed {
+        key: k,
+        operation: "referral.note",
+        input: format!("{id}:{visibility:?}:{body}"),
+    });
+    if let Some(note) = idempotency::replayed(db, actor, &keyed).await? {
+        return referral_note::Entity::find_by_id(note)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound);
+    }
     let org = match policy::referral_side(
         actor,
         current.referring_organization_id,
@@ -1220,6 +1258,7 @@ pub async fn add_note(
         },
     )
     .await?;
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -977,3 +977,57 @@ async fn two_records_of_one_person_are_linked_into_one_history_and_unlinked_agai
         Some(1)
     );
 }
+
+#[tokio::test]
+async fn retried_notes_clients_and_consents_are_recorded_once() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    let note = "mutation($id: ID!) { addReferralNote(input: {referralId: $id, visibility: SHARED, body: \"Called twice?\", idempotencyKey: \"note-1\"}) { body } }";
+    for _ in 0..2 {
+        l.app
+            .graphql(Some(&l.receiver), note, json!({ "id": id }))
+            .await
+            .data("addReferralNote");
+    }
+    assert_eq!(
+        l.read(Some(&l.sender), &id)
+            .await
+            .data("node.notes")
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    let create = "mutation($org: ID!) { createClient(input: {organizationId: $org, displayName: \"R.\", idempotencyKey: \"client-1\"}) { id } }";
+    let org = l.app.org_id(ORG_A).await;
+    let first = l
+        .app
+        .graphql(Some(&l.sender), create, json!({ "org": org }))
+        .await
+        .data("createClient.id")
+        .clone();
+    let second = l
+        .app
+        .graphql(Some(&l.sender), create, json!({ "org": org }))
+        .await
+        .data("createClient.id")
+        .clone();
+    assert_eq!(first, second, "one client for one key");
+
+    let consent = "mutation($c: ID!, $o: ID!) { recordConsent(input: {clientId: $c, recipients: [{organizationId: $o}], sharesName: true,
+        sharesContact: false, sharesLanguages: false, sharesNeeds: false, method: WRITTEN, idempotencyKey: \"consent-1\"}) { id } }";
+    let vars = json!({ "c": first, "o": l.app.org_id(ORG_B).await });
+    let a = l
+        .app
+        .graphql(Some(&l.sender), consent, vars.clone())
+        .await
+        .data("recordConsent.id")
+        .clone();
+    let b = l
+        .app
+        .graphql(Some(&l.sender), consent, vars)
+        .await
+        .data("recordConsent.id")
+        .clone();
+    assert_eq!(a, b, "one consent for one key");
+}
