@@ -730,16 +730,15 @@ pub async fn revoke_consent(
         change.version = Set(row.version + 1);
         change.updated_at = Set(at);
         change.update(&txn).await?;
-        event(
-            &txn,
-            actor,
-            row,
-            Some(found.organization_id),
-            ReferralStatus::Cancelled,
-            Some(CONSENT_REVOKED.into()),
-            None,
-        )
-        .await?;
+        let step = Step {
+            referral_id: row.id,
+            organization_id: Some(found.organization_id),
+            from: Some(row.status),
+            to: ReferralStatus::Cancelled,
+            reason: Some(CONSENT_REVOKED.into()),
+            note: None,
+        };
+        record_step(&txn, actor, step).await?;
     }
     audit::record(
         &txn,
@@ -812,30 +811,37 @@ pub struct ReferralDraft {
     pub due_date: Option<NaiveDate>,
 }
 
-async fn event(
-    conn: &impl ConnectionTrait,
-    actor: &Actor,
-    row: &referral::Model,
-    organization_id: Option<Uuid>,
-    to: ReferralStatus,
-    reason: Option<String>,
-    note: Option<String>,
-) -> AppResult<()> {
-    let (user, key) = match &actor.principal {
+/// The user or the API key behind `actor`, as stored on history and notes.
+fn actor_ids(actor: &Actor) -> (Option<Uuid>, Option<Uuid>) {
+    match &actor.principal {
         Principal::User(u) => (Some(u.user_id), None),
         Principal::ApiKey(k) => (None, Some(k.key_id)),
         _ => (None, None),
-    };
+    }
+}
+
+/// One step to write into a referral's history.
+struct Step {
+    referral_id: Uuid,
+    organization_id: Option<Uuid>,
+    from: Option<ReferralStatus>,
+    to: ReferralStatus,
+    reason: Option<String>,
+    note: Option<String>,
+}
+
+async fn record_step(conn: &impl ConnectionTrait, actor: &Actor, step: Step) -> AppResult<()> {
+    let (user, key) = actor_ids(actor);
     referral_event::ActiveModel {
         id: Set(new_id()),
-        referral_id: Set(row.id),
-        organization_id: Set(organization_id),
+        referral_id: Set(step.referral_id),
+        organization_id: Set(step.organization_id),
         actor_user_id: Set(user),
         actor_api_key_id: Set(key),
-        from_status: Set(Some(row.status)),
-        to_status: Set(to),
-        reason: Set(reason),
-        note: Set(note),
+        from_status: Set(step.from),
+        to_status: Set(step.to),
+        reason: Set(step.reason),
+        note: Set(step.note),
         created_at: Set(now()),
     }
     .insert(conn)
@@ -952,25 +958,15 @@ pub async fn send_referral(
     }
     .insert(&txn)
     .await?;
-    let (user, api_key) = match &actor.principal {
-        Principal::User(u) => (Some(u.user_id), None),
-        Principal::ApiKey(k) => (None, Some(k.key_id)),
-        _ => (None, None),
+    let step = Step {
+        referral_id: created.id,
+        organization_id: Some(owner.organization_id),
+        from: None,
+        to: ReferralStatus::Sent,
+        reason: None,
+        note: None,
     };
-    referral_event::ActiveModel {
-        id: Set(new_id()),
-        referral_id: Set(created.id),
-        organization_id: Set(Some(owner.organization_id)),
-        actor_user_id: Set(user),
-        actor_api_key_id: Set(api_key),
-        from_status: Set(None),
-        to_status: Set(ReferralStatus::Sent),
-        reason: Set(None),
-        note: Set(None),
-        created_at: Set(at),
-    }
-    .insert(&txn)
-    .await?;
+    record_step(&txn, actor, step).await?;
     audit::record(
         &txn,
         actor,
@@ -1083,9 +1079,15 @@ pub async fn transition(
             "the referral changed at the same moment: read it again".into(),
         ));
     }
-    let mut seen = current.clone();
-    seen.status = status;
-    event(&txn, actor, &seen, Some(org), next, action.reason(), note).await?;
+    let step = Step {
+        referral_id: id,
+        organization_id: Some(org),
+        from: Some(status),
+        to: next,
+        reason: action.reason(),
+        note,
+    };
+    record_step(&txn, actor, step).await?;
     audit::record(
         &txn,
         actor,
@@ -1165,16 +1167,15 @@ pub async fn assign(
         ));
     }
     let status = effective_status(&current, now());
-    event(
-        &txn,
-        actor,
-        &current,
-        Some(current.receiving_organization_id),
-        status,
-        None,
-        Some("assigned".into()),
-    )
-    .await?;
+    let step = Step {
+        referral_id: id,
+        organization_id: Some(current.receiving_organization_id),
+        from: Some(status),
+        to: status,
+        reason: None,
+        note: Some("assigned".into()),
+    };
+    record_step(&txn, actor, step).await?;
     audit::record(
         &txn,
         actor,
@@ -1228,11 +1229,7 @@ pub async fn add_note(
         }
     };
     let body = required_text(body, "input.body", 4000)?;
-    let (user, key) = match &actor.principal {
-        Principal::User(u) => (Some(u.user_id), None),
-        Principal::ApiKey(k) => (None, Some(k.key_id)),
-        _ => (None, None),
-    };
+    let (user, key) = actor_ids(actor);
     let txn = db.begin().await?;
     let created = referral_note::ActiveModel {
         id: Set(new_id()),
@@ -1366,16 +1363,15 @@ pub async fn expire_overdue(db: &DatabaseConnection) -> AppResult<Vec<referral::
         change.version = Set(row.version + 1);
         change.updated_at = Set(at);
         change.update(&txn).await?;
-        event(
-            &txn,
-            &system,
-            row,
-            None,
-            ReferralStatus::Expired,
-            None,
-            None,
-        )
-        .await?;
+        let step = Step {
+            referral_id: row.id,
+            organization_id: None,
+            from: Some(row.status),
+            to: ReferralStatus::Expired,
+            reason: None,
+            note: None,
+        };
+        record_step(&txn, &system, step).await?;
         audit::record(
             &txn,
             &system,
