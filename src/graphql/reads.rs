@@ -1,6 +1,8 @@
-//! Writes the request's reads of clients' details to the audit log when the
-//! request ends, in one statement. If that write fails, the answer is
-//! withheld: personal data never leaves without its audit entry.
+//! Writes the reads of clients' details to the audit log, in one statement,
+//! when a request ends and after each message of a subscription (async-graphql
+//! runs the `execute` hook for every subscription event too), before the answer
+//! leaves. If that write fails the answer is withheld: personal data never
+//! leaves without its audit entry.
 
 use crate::auth::Actor;
 use crate::error::AppError;

@@ -799,6 +799,30 @@ mod subscription {
             update["referral"]["client"]["displayName"], "Amina K.",
             "seen as the receiver may see it"
         );
+        let admin = l.app.token_of("admin", ORG_A).await;
+        let audit = l
+            .app
+            .graphql(
+                Some(&admin),
+                "query($org: ID!) { auditEntries(organizationId: $org, first: 100) { nodes { action recordId actorUser { email } } } }",
+                json!({ "org": l.app.org_id(ORG_A).await }),
+            )
+            .await;
+        let audited = audit
+            .data("auditEntries.nodes")
+            .as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| {
+                e["action"] == "client.read"
+                    && e["recordId"] == l.client.as_str()
+                    && e["actorUser"]["email"] == "staff@community-legal-aid.demo.test"
+            });
+        assert!(
+            audited,
+            "the read delivered by the subscription is audited: {}",
+            audit.body
+        );
 
         l.step(&l.receiver, "acceptReferral", &sent["id"], 1, "")
             .await
