@@ -57,6 +57,18 @@ pub trait Keyed {
     fn cursor(&self) -> Cursor;
 }
 
+/// Implements [`Keyed`] for models ordered by their `created_at` and `id` columns.
+macro_rules! keyed_by_creation {
+    ($($model:path),+ $(,)?) => {$(
+        impl $crate::pagination::Keyed for $model {
+            fn cursor(&self) -> $crate::pagination::Cursor {
+                $crate::pagination::Cursor { created_at: self.created_at, id: self.id }
+            }
+        }
+    )+};
+}
+pub(crate) use keyed_by_creation;
+
 /// A validated request for one page.
 #[derive(Clone, Debug)]
 pub struct PageRequest {

@@ -4,7 +4,7 @@
 use super::domain::{Email, Name, Password, Slug};
 use super::service;
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
 use crate::pagination::{PageRequest, complexity};
@@ -110,26 +110,7 @@ connection!(
 );
 connection!(ApiKeyConnection, ApiKeyEdge, ApiKey, "API keys");
 
-fn page(
-    first: Option<i32>,
-    after: Option<String>,
-    last: Option<i32>,
-    before: Option<String>,
-) -> AppResult<PageRequest> {
-    PageRequest::new(first, after, last, before)
-}
-
-async fn load_organization(ctx: &Context<'_>, id: Uuid) -> Result<Organization> {
-    let found = loaders(ctx)?
-        .organizations
-        .load_one(id)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .ok_or_else(|| AppError::Internal(format!("organization {id} vanished")))?;
-    Ok(Organization(found))
-}
-
-pub use crate::graphql::organization::Organization;
+pub use crate::graphql::organization::{Organization, load_organization};
 
 // ---------------------------------------------------------------- User
 
@@ -370,7 +351,7 @@ impl AccountsQuery {
         >,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<OrganizationConnection> {
-        let request = page(first, after, last, before)?;
+        let request = PageRequest::new(first, after, last, before)?;
         let found = service::organizations(&state(ctx)?.db, &request).await?;
         let ids: Vec<Uuid> = found.items.iter().map(|o| o.id).collect();
         crate::graphql::organization::prime_organizations(ctx, &ids).await?;

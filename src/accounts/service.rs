@@ -9,7 +9,7 @@ use crate::auth::{Actor, Authenticator, Principal, UserPrincipal, api_key, passw
 use crate::db::now;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
+use crate::pagination::{Page, PageRequest, paginate};
 use crate::policy::{self, CoalitionAction, OrgAction};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::Duration;
@@ -31,16 +31,7 @@ use uuid::Uuid;
 /// How long an invitation can be redeemed.
 pub const INVITATION_DAYS: i64 = 7;
 
-macro_rules! keyed_by_creation {
-    ($($model:path),+) => {$(
-        impl Keyed for $model {
-            fn cursor(&self) -> Cursor {
-                Cursor { created_at: self.created_at, id: self.id }
-            }
-        }
-    )+};
-}
-keyed_by_creation!(
+crate::pagination::keyed_by_creation!(
     organization::Model,
     membership::Model,
     invitation::Model,

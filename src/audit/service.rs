@@ -2,7 +2,7 @@
 
 use crate::auth::{Actor, Principal};
 use crate::error::{AppError, AppResult};
-use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
+use crate::pagination::{Page, PageRequest, paginate};
 use crate::policy::{self, Scope};
 use entity::audit_entry;
 use entity::enums::ActorKind;
@@ -25,14 +25,7 @@ pub struct AuditEvent<'a> {
     pub details: Option<serde_json::Value>,
 }
 
-impl Keyed for audit_entry::Model {
-    fn cursor(&self) -> Cursor {
-        Cursor {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
+crate::pagination::keyed_by_creation!(audit_entry::Model);
 
 /// Writes one entry. Call it with the transaction of the change it records, so
 /// that both land or neither does.

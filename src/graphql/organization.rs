@@ -12,7 +12,7 @@ use crate::directory::localize::PreferredLanguages;
 use crate::directory::profiles::service as profiles;
 use crate::directory::services::graphql::{Service, ServiceConnection, prime_services};
 use crate::directory::services::service as services;
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
@@ -23,15 +23,6 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::organization;
 use std::sync::Arc;
-
-fn page(
-    first: Option<i32>,
-    after: Option<String>,
-    last: Option<i32>,
-    before: Option<String>,
-) -> AppResult<PageRequest> {
-    PageRequest::new(first, after, last, before)
-}
 
 /// A member organization of the coalition: a library or a partner agency.
 pub struct Organization(pub organization::Model);
@@ -81,7 +72,7 @@ impl Organization {
         >,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<MembershipConnection> {
-        let request = page(first, after, last, before)?;
+        let request = PageRequest::new(first, after, last, before)?;
         let found = service::members(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
         let loaders = loaders(ctx)?;
         if selects(ctx, "user") {
@@ -106,7 +97,7 @@ impl Organization {
         >,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<InvitationConnection> {
-        let request = page(first, after, last, before)?;
+        let request = PageRequest::new(first, after, last, before)?;
         let found = service::invitations(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
         Ok(InvitationConnection::from_page(found, Invitation))
     }
@@ -124,7 +115,7 @@ impl Organization {
         >,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<ApiKeyConnection> {
-        let request = page(first, after, last, before)?;
+        let request = PageRequest::new(first, after, last, before)?;
         let found = service::api_keys(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
         Ok(ApiKeyConnection::from_page(found, ApiKey))
     }
@@ -222,7 +213,7 @@ impl Organization {
         >,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<ServiceConnection> {
-        let request = page(first, after, last, before)?;
+        let request = PageRequest::new(first, after, last, before)?;
         let found =
             services::organization_services(&state(ctx)?.db, actor(ctx)?, self.0.id, &request)
                 .await?;
@@ -232,6 +223,18 @@ impl Organization {
             Service::new(row, languages.clone())
         }))
     }
+}
+
+/// The organization `id` through the request's loader; a referenced
+/// organization that is missing is a bug (`INTERNAL`).
+pub async fn load_organization(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Organization> {
+    let found = loaders(ctx)?
+        .organizations
+        .load_one(id)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .ok_or_else(|| AppError::Internal(format!("organization {id} vanished")))?;
+    Ok(Organization(found))
 }
 
 impl Organization {

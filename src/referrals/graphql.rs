@@ -14,7 +14,7 @@ use crate::directory::services::graphql::Service;
 use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
-use crate::graphql::organization::Organization;
+use crate::graphql::organization::{Organization, load_organization as organization};
 use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::policy::{self, ClientParts, ReferralSide};
@@ -186,16 +186,6 @@ async fn user_name(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<String>
         .await
         .map_err(internal)?
         .map(|u| u.display_name))
-}
-
-async fn organization(ctx: &Context<'_>, id: Uuid) -> Result<Organization> {
-    let found = loaders(ctx)?
-        .organizations
-        .load_one(id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| internal("organization vanished"))?;
-    Ok(Organization(found))
 }
 
 /// A person served by an organization, as its own staff see them.

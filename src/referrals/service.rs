@@ -9,7 +9,7 @@ use crate::directory::domain::{LanguageTag, language_tags, optional_text, requir
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
-use crate::pagination::{Cursor, Keyed as Paged, Page, PageRequest, paginate};
+use crate::pagination::{Page, PageRequest, paginate};
 use crate::policy::{self, ClientParts, ConsentGrant, ReferralSide};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::enums::{
@@ -28,23 +28,7 @@ use serde_json::json;
 use std::sync::Mutex;
 use uuid::Uuid;
 
-impl Paged for referral::Model {
-    fn cursor(&self) -> Cursor {
-        Cursor {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
-
-impl Paged for client::Model {
-    fn cursor(&self) -> Cursor {
-        Cursor {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
+crate::pagination::keyed_by_creation!(referral::Model, client::Model);
 
 /// Statuses in which a referral is still open.
 pub const OPEN: [ReferralStatus; 4] = [

@@ -8,11 +8,11 @@ use super::domain::{
 use super::loaders::{list_of, prime_lists};
 use super::service::{self, MembershipView};
 use crate::accounts::domain::{Name, Slug};
-use crate::accounts::graphql::Organization;
 use crate::directory::graphql::{ContactKind, ContactVisibility};
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
+use crate::graphql::organization::{Organization, load_organization};
 use crate::ids;
 use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
@@ -63,15 +63,6 @@ connection!(
     BodyMembership,
     "body memberships"
 );
-
-fn page(
-    first: Option<i32>,
-    after: Option<String>,
-    last: Option<i32>,
-    before: Option<String>,
-) -> AppResult<PageRequest> {
-    PageRequest::new(first, after, last, before)
-}
 
 fn vanished(what: &str, id: Uuid) -> AppError {
     AppError::Internal(format!("{what} {id} vanished"))
@@ -158,13 +149,7 @@ impl Body {
         let Some(id) = self.0.owning_organization_id else {
             return Ok(None);
         };
-        let found = loaders(ctx)?
-            .organizations
-            .load_one(id)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .ok_or_else(|| vanished("organization", id))?;
-        Ok(Some(Organization(found)))
+        Ok(Some(load_organization(ctx, id).await?))
     }
     /// Number of voting seats.
     async fn seats(&self) -> i32 {
@@ -221,7 +206,7 @@ impl Body {
         >,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<BodyMembershipConnection> {
-        let request = page(first, after, last, before)?;
+        let request = PageRequest::new(first, after, last, before)?;
         let found =
             service::body_memberships(&state(ctx)?.db, actor(ctx)?, &self.0, &request).await?;
         let ahead = ctx.look_ahead();
@@ -421,13 +406,7 @@ impl BodyMembership {
         let Some(id) = self.0.membership.organization_id else {
             return Ok(None);
         };
-        let found = loaders(ctx)?
-            .organizations
-            .load_one(id)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .ok_or_else(|| vanished("organization", id))?;
-        Ok(Some(Organization(found)))
+        Ok(Some(load_organization(ctx, id).await?))
     }
     /// First day of the term.
     async fn start_date(&self) -> NaiveDate {
@@ -511,7 +490,7 @@ impl PeopleQuery {
         >,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<BodyConnection> {
-        let request = page(first, after, last, before)?;
+        let request = PageRequest::new(first, after, last, before)?;
         let found =
             service::bodies(&state(ctx)?.db, actor(ctx)?, kind.map(Into::into), &request).await?;
         if selects(ctx, "currentMembers") || selects(ctx, "vacancies") {
@@ -562,7 +541,7 @@ impl PeopleQuery {
         >,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<PersonConnection> {
-        let request = page(first, after, last, before)?;
+        let request = PageRequest::new(first, after, last, before)?;
         let filter = filter.unwrap_or_default();
         let parsed = service::PeopleFilter {
             language: filter

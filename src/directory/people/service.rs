@@ -35,16 +35,7 @@ use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-macro_rules! keyed_by_creation {
-    ($($model:path),+) => {$(
-        impl Keyed for $model {
-            fn cursor(&self) -> Cursor {
-                Cursor { created_at: self.created_at, id: self.id }
-            }
-        }
-    )+};
-}
-keyed_by_creation!(body::Model, person::Model, body_membership::Model);
+crate::pagination::keyed_by_creation!(body::Model, person::Model, body_membership::Model);
 
 // ---------------------------------------------------------------- seating
 

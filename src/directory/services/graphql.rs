@@ -11,7 +11,7 @@ use crate::directory::taxonomy::graphql::TaxonomyTerm;
 use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
-use crate::graphql::organization::Organization;
+use crate::graphql::organization::{Organization, load_organization};
 use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::policy::{self, LocationView};
@@ -159,13 +159,7 @@ impl Service {
     }
     /// The organization that offers it.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        let found = loaders(ctx)?
-            .organizations
-            .load_one(self.row.organization_id)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .ok_or_else(|| AppError::Internal("service without organization".into()))?;
-        Ok(Organization(found))
+        load_organization(ctx, self.row.organization_id).await
     }
     /// Taxonomy terms the service is filed under.
     async fn categories(&self, ctx: &Context<'_>) -> Result<Vec<TaxonomyTerm>> {

@@ -12,7 +12,7 @@ use crate::directory::domain::{
 use crate::directory::taxonomy::service as taxonomy;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
+use crate::pagination::{Page, PageRequest, paginate};
 use crate::policy;
 use chrono::{Duration, NaiveDate};
 use entity::enums::{CostKind, LocationVisibility, ServiceStatus};
@@ -33,14 +33,7 @@ pub const DEFAULT_RESPONSE_WINDOW_DAYS: i32 = 14;
 /// Text fields of a service that can be translated.
 pub const TRANSLATABLE_FIELDS: &[&str] = &["name", "description", "eligibility", "howToApply"];
 
-impl Keyed for service::Model {
-    fn cursor(&self) -> Cursor {
-        Cursor {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
+crate::pagination::keyed_by_creation!(service::Model);
 
 /// Regular hours on one weekday.
 #[derive(Clone, Debug)]
