@@ -9,7 +9,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    QueryOrder, QuerySelect, Select, Value,
 };
 use uuid::Uuid;
 
@@ -179,24 +179,47 @@ where
     E::Model: Keyed + Sync,
     C: ConnectionTrait,
 {
+    paginate_by(db, select, created_at, id, request, Value::from).await
+}
+
+/// [`paginate`] on a key column that is not a timestamp (a date): `key`
+/// turns a cursor's instant into that column's value, as the row's
+/// [`Keyed::cursor`] made it.
+pub async fn paginate_by<E, C>(
+    db: &C,
+    select: Select<E>,
+    created_at: E::Column,
+    id: E::Column,
+    request: &PageRequest,
+    key: impl Fn(DateTime<Utc>) -> Value,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Keyed + Sync,
+    C: ConnectionTrait,
+{
     let total_count = select.clone().count(db).await?;
     let mut query = select;
     if let Some(after) = request.after {
         query = query.filter(
-            Condition::any().add(created_at.gt(after.created_at)).add(
-                Condition::all()
-                    .add(created_at.eq(after.created_at))
-                    .add(id.gt(after.id)),
-            ),
+            Condition::any()
+                .add(created_at.gt(key(after.created_at)))
+                .add(
+                    Condition::all()
+                        .add(created_at.eq(key(after.created_at)))
+                        .add(id.gt(after.id)),
+                ),
         );
     }
     if let Some(before) = request.before {
         query = query.filter(
-            Condition::any().add(created_at.lt(before.created_at)).add(
-                Condition::all()
-                    .add(created_at.eq(before.created_at))
-                    .add(id.lt(before.id)),
-            ),
+            Condition::any()
+                .add(created_at.lt(key(before.created_at)))
+                .add(
+                    Condition::all()
+                        .add(created_at.eq(key(before.created_at)))
+                        .add(id.lt(before.id)),
+                ),
         );
     }
     let order = if request.backward {

@@ -68,5 +68,26 @@ pub mod referral_event;
 /// Referrals: notes on referrals.
 pub mod referral_note;
 
+/// Records: action items decided at meetings.
+pub mod action_item;
+/// Records: reviews of action items at later meetings.
+pub mod action_item_review;
+/// Records: documents attached to agenda items.
+pub mod agenda_document;
+/// Records: items on a meeting's agenda.
+pub mod agenda_item;
+/// Records: who attended a meeting.
+pub mod attendance_record;
+/// Records: meetings of bodies.
+pub mod meeting;
+/// Records: minutes of meetings and their corrections.
+pub mod minutes;
+/// Records: saved texts of minutes.
+pub mod minutes_revision;
+/// Records: motions and amendments.
+pub mod motion;
+/// Records: roll-call votes on motions.
+pub mod vote;
+
 /// Enumerations stored as short strings, shared by several tables.
 pub mod enums;

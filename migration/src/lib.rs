@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_directory_services;
 mod m20261123_000003_directory_people;
 mod m20261123_000004_referrals;
+mod m20261123_000005_records;
 
 /// Every migration of the service, in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_directory_services::Migration),
             Box::new(m20261123_000003_directory_people::Migration),
             Box::new(m20261123_000004_referrals::Migration),
+            Box::new(m20261123_000005_records::Migration),
         ]
     }
 }

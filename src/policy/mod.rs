@@ -11,7 +11,10 @@
 
 use crate::auth::{Actor, Principal};
 use crate::error::{AppError, AppResult};
-use entity::enums::{ContactVisibility, LocationVisibility, OrgRole, ServiceStatus};
+use entity::enums::{
+    CoalitionRoleKind, ContactVisibility, LocationVisibility, OrgRole, ServiceStatus,
+};
+use entity::minutes::MinutesStatus;
 use uuid::Uuid;
 
 /// What an actor wants to do within one organization's accounts.
@@ -306,11 +309,93 @@ pub fn client_parts(
     }
 }
 
+// ---------------------------------------------------------------- records
+
+/// How far an actor reaches into one body's records, from nothing to all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RecordsAccess {
+    /// The body's records do not exist for this actor (`NOT_FOUND`).
+    None,
+    /// What the public reads: meetings, published agendas, attendance,
+    /// motions and votes, published minutes, action items.
+    Public,
+    /// Members of the body: drafts too (unpublished agendas, draft minutes
+    /// and every revision).
+    Member,
+    /// Clerks, coordinators, and the owning organization's admins and staff:
+    /// everything, and they keep the records.
+    Manage,
+}
+
+impl RecordsAccess {
+    /// Whether the body's records exist for the actor at all.
+    pub fn sees(self) -> bool {
+        self > RecordsAccess::None
+    }
+    /// Whether the actor reads drafts.
+    pub fn reads_drafts(self) -> bool {
+        self >= RecordsAccess::Member
+    }
+    /// Whether the actor keeps the records.
+    pub fn manages(self) -> bool {
+        self == RecordsAccess::Manage
+    }
+}
+
+/// Whether `actor` keeps the records of a body owned by `owner`: coalition
+/// clerks and coordinators for every body, the owning organization's admins
+/// and staff (and its `STAFF` API keys) for its body.
+pub fn may_manage_records(actor: &Actor, owner: Option<Uuid>) -> bool {
+    actor.is_coordinator()
+        || actor.has_coalition_role(CoalitionRoleKind::Clerk)
+        || owner
+            .is_some_and(|org| matches!(actor.role_in(org), Some(OrgRole::Admin | OrgRole::Staff)))
+}
+
+/// How far `actor` reaches into the records of a body owned by `owner`,
+/// public or not, given whether the actor sits on the body today. The public
+/// level follows the body's own visibility ([`may_see_body`]).
+pub fn records_access(
+    actor: &Actor,
+    owner: Option<Uuid>,
+    records_public: bool,
+    sits_on_body: bool,
+) -> RecordsAccess {
+    if may_manage_records(actor, owner) {
+        RecordsAccess::Manage
+    } else if sits_on_body {
+        RecordsAccess::Member
+    } else if may_see_body(actor, records_public) {
+        RecordsAccess::Public
+    } else {
+        RecordsAccess::None
+    }
+}
+
+/// Whether a meeting's agenda items are visible: a published agenda to all
+/// who see the body's records, an unpublished one to its members.
+pub fn may_read_agenda(access: RecordsAccess, published: bool) -> bool {
+    access.sees() && (published || access.reads_drafts())
+}
+
+/// Whether minutes (or a correction) are visible: published ones to all who
+/// see the body's records, drafts and approved ones to its members. Their
+/// revisions are for members only ([`RecordsAccess::reads_drafts`]).
+pub fn may_read_minutes(access: RecordsAccess, status: MinutesStatus) -> bool {
+    access.sees() && (status == MinutesStatus::Published || access.reads_drafts())
+}
+
+/// `Ok` when `access` lets the actor change the records; `NOT_FOUND` when
+/// the records do not exist for the actor, else the refusal suited to them.
+pub fn authorize_records_change(actor: &Actor, access: RecordsAccess) -> AppResult<()> {
+    reveal(access.sees())?;
+    authorize(actor, access.manages(), "keep this body's records")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::auth::{ApiKeyPrincipal, UserPrincipal};
-    use entity::enums::CoalitionRoleKind;
 
     fn user(memberships: Vec<(Uuid, OrgRole)>, roles: Vec<CoalitionRoleKind>) -> Actor {
         Actor {
@@ -481,6 +566,49 @@ mod tests {
             client_parts(&user(vec![(owner, OrgRole::Staff)], vec![]), owner, None),
             ClientParts::ALL
         );
+    }
+
+    #[test]
+    fn records_access_goes_from_the_public_to_the_clerk() {
+        let owner = Uuid::now_v7();
+        let anonymous = Actor::anonymous(None);
+        let clerk = user(vec![], vec![CoalitionRoleKind::Clerk]);
+        let owner_staff = user(vec![(owner, OrgRole::Staff)], vec![]);
+        let owner_viewer = user(vec![(owner, OrgRole::Viewer)], vec![]);
+        let other_admin = user(vec![(Uuid::now_v7(), OrgRole::Admin)], vec![]);
+        assert_eq!(
+            records_access(&anonymous, Some(owner), true, false),
+            RecordsAccess::Public
+        );
+        assert_eq!(
+            records_access(&anonymous, Some(owner), false, false),
+            RecordsAccess::None
+        );
+        assert_eq!(
+            records_access(&clerk, None, false, false),
+            RecordsAccess::Manage
+        );
+        assert_eq!(
+            records_access(&owner_staff, Some(owner), false, false),
+            RecordsAccess::Manage
+        );
+        assert_eq!(
+            records_access(&owner_viewer, Some(owner), false, false),
+            RecordsAccess::Public,
+            "viewers read, they do not keep records"
+        );
+        assert_eq!(
+            records_access(&other_admin, Some(owner), true, true),
+            RecordsAccess::Member
+        );
+        assert!(matches!(
+            authorize_records_change(&anonymous, RecordsAccess::None),
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            authorize_records_change(&other_admin, RecordsAccess::Public),
+            Err(AppError::Forbidden(_))
+        ));
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub struct SeatedMember {
 }
 
 /// Order of posts in a roster: officers first, non-voting places last.
-fn post_rank(post: Post) -> u8 {
+pub fn post_rank(post: Post) -> u8 {
     match post {
         Post::Chair => 0,
         Post::ViceChair => 1,

@@ -1,0 +1,151 @@
+//! How far the request's actor reaches into a body's records: the one place
+//! that looks up whether the actor sits on a body, then asks
+//! [`crate::policy::records_access`].
+
+use crate::auth::Actor;
+use crate::db::now;
+use crate::directory::people::service as people;
+use crate::error::{AppError, AppResult};
+use crate::policy::{self, RecordsAccess};
+use entity::{body, body_membership, meeting, person};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
+};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// A body with the actor's reach into its records.
+#[derive(Clone, Debug)]
+pub struct BodyAccess {
+    /// The body.
+    pub body: body::Model,
+    /// The actor's reach.
+    pub access: RecordsAccess,
+}
+
+/// The bodies the actor's own person sits on today (in each body's time
+/// zone): none for the anonymous, API keys and users not in the directory.
+async fn bodies_sat_on(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<HashSet<Uuid>> {
+    let Some(user_id) = actor.user_id() else {
+        return Ok(HashSet::new());
+    };
+    let rows = body_membership::Entity::find()
+        .join(JoinType::InnerJoin, body_membership::Relation::Person.def())
+        .filter(person::Column::UserId.eq(user_id))
+        .all(db)
+        .await?;
+    Ok(people::with_seating(db, rows)
+        .await?
+        .into_iter()
+        .filter(|v| v.seating.seated)
+        .map(|v| v.membership.body_id)
+        .collect())
+}
+
+/// The actor's reach into each of `bodies`; the membership lookup runs only
+/// when some body's answer depends on it.
+pub async fn accesses(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    bodies: Vec<body::Model>,
+) -> AppResult<HashMap<Uuid, BodyAccess>> {
+    let needs_lookup = bodies
+        .iter()
+        .any(|b| !policy::may_manage_records(actor, b.owning_organization_id));
+    let sat_on = if needs_lookup {
+        bodies_sat_on(db, actor).await?
+    } else {
+        HashSet::new()
+    };
+    Ok(bodies
+        .into_iter()
+        .map(|body| {
+            let access = policy::records_access(
+                actor,
+                body.owning_organization_id,
+                body.records_public,
+                sat_on.contains(&body.id),
+            );
+            (body.id, BodyAccess { body, access })
+        })
+        .collect())
+}
+
+/// The actor's reach into every body (there are a handful per coalition).
+pub async fn all_bodies(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> AppResult<HashMap<Uuid, BodyAccess>> {
+    let bodies = body::Entity::find().all(db).await?;
+    accesses(db, actor, bodies).await
+}
+
+/// The actor's reach into one body; `NOT_FOUND` for a missing body.
+pub async fn body(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    body_id: Uuid,
+) -> AppResult<BodyAccess> {
+    let found = body::Entity::find_by_id(body_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    accesses(db, actor, vec![found])
+        .await?
+        .remove(&body_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// A meeting with its body and the actor's reach into its records.
+#[derive(Clone, Debug)]
+pub struct MeetingAccess {
+    /// The meeting.
+    pub meeting: meeting::Model,
+    /// Its body and the actor's reach.
+    pub body: BodyAccess,
+}
+
+/// A meeting the actor may see (`NOT_FOUND` otherwise, exactly like a
+/// missing one).
+pub async fn meeting(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    meeting_id: Uuid,
+) -> AppResult<MeetingAccess> {
+    let meeting = meeting::Entity::find_by_id(meeting_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let body = body(db, actor, meeting.body_id).await?;
+    policy::reveal(body.access.sees())?;
+    Ok(MeetingAccess { meeting, body })
+}
+
+/// A meeting whose records the actor keeps: `NOT_FOUND` when they may not
+/// see it, `FORBIDDEN` (or `UNAUTHENTICATED`) when they only read it.
+///
+/// Call it first in the change's transaction: it touches the meeting row,
+/// which makes concurrent changes of one meeting's records wait for each
+/// other (a row lock on PostgreSQL, the write lock on SQLite), so checks
+/// such as "nobody votes twice" or "no vote without quorum" see every
+/// earlier change.
+pub async fn meeting_to_change(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    meeting_id: Uuid,
+) -> AppResult<MeetingAccess> {
+    meeting::Entity::update_many()
+        .col_expr(meeting::Column::UpdatedAt, Expr::value(now()))
+        .filter(meeting::Column::Id.eq(meeting_id))
+        .exec(txn)
+        .await?;
+    let db = txn;
+    let meeting = meeting::Entity::find_by_id(meeting_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let body = body(db, actor, meeting.body_id).await?;
+    policy::authorize_records_change(actor, body.access)?;
+    Ok(MeetingAccess { meeting, body })
+}

@@ -1,0 +1,135 @@
+//! Reports across meetings: a person's voting record and attendance rate
+//! over a period, from the meetings the actor may see.
+
+use super::access;
+use super::attendance::seated_at;
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::pagination::{Page, PageRequest, paginate};
+use crate::policy::RecordsAccess;
+use chrono::{DateTime, Utc};
+use entity::attendance_record;
+use entity::meeting::{self, MeetingStatus};
+use entity::{body_membership, motion, person, vote};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+crate::pagination::keyed_by_creation!(vote::Model);
+
+/// A period of time, `from` included, `to` excluded.
+#[derive(Clone, Copy, Debug)]
+pub struct Period {
+    /// Start (included).
+    pub from: DateTime<Utc>,
+    /// End (excluded).
+    pub to: DateTime<Utc>,
+}
+
+/// How often a person attended the meetings they were expected at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttendanceRate {
+    /// Held meetings of bodies the person sat on that day.
+    pub expected: i32,
+    /// Of those, the ones they took part in (present, remote or late).
+    pub attended: i32,
+}
+
+/// The bodies whose records the actor may see, and their reach.
+async fn visible_bodies(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> AppResult<HashMap<Uuid, RecordsAccess>> {
+    Ok(access::all_bodies(db, actor)
+        .await?
+        .into_iter()
+        .filter(|(_, b)| b.access.sees())
+        .map(|(id, b)| (id, b.access))
+        .collect())
+}
+
+/// The person, or `NOT_FOUND`. People of the directory are public; what is
+/// reported about them comes only from records the actor may see.
+pub async fn person(db: &impl ConnectionTrait, person_id: Uuid) -> AppResult<person::Model> {
+    person::Entity::find_by_id(person_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The attendance rate of a person over a period, from the held meetings of
+/// the bodies the actor may see. Four statements whatever the period.
+pub async fn attendance_rate(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    person_id: Uuid,
+    period: Period,
+) -> AppResult<AttendanceRate> {
+    let bodies = visible_bodies(db, actor).await?;
+    let sat_on: HashSet<Uuid> = body_membership::Entity::find()
+        .filter(body_membership::Column::PersonId.eq(person_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.body_id)
+        .filter(|b| bodies.contains_key(b))
+        .collect();
+    let meetings = meeting::Entity::find()
+        .filter(meeting::Column::BodyId.is_in(sat_on))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Held))
+        .filter(meeting::Column::StartsAt.gte(period.from))
+        .filter(meeting::Column::StartsAt.lt(period.to))
+        .all(db)
+        .await?;
+    let seated = seated_at(db, &meetings).await?;
+    let expected: Vec<Uuid> = meetings
+        .iter()
+        .filter(|m| {
+            seated
+                .get(&m.id)
+                .is_some_and(|s| s.iter().any(|r| r.person_id == person_id))
+        })
+        .map(|m| m.id)
+        .collect();
+    let attended = attendance_record::Entity::find()
+        .filter(attendance_record::Column::PersonId.eq(person_id))
+        .filter(attendance_record::Column::MeetingId.is_in(expected.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| r.status.took_part())
+        .count();
+    Ok(AttendanceRate {
+        expected: i32::try_from(expected.len()).unwrap_or(i32::MAX),
+        attended: i32::try_from(attended).unwrap_or(i32::MAX),
+    })
+}
+
+/// A page of a person's votes over a period, oldest first, from the meetings
+/// of the bodies the actor may see.
+pub async fn votes(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    person_id: Uuid,
+    period: Period,
+    page: &PageRequest,
+) -> AppResult<Page<vote::Model>> {
+    let bodies = visible_bodies(db, actor).await?;
+    let meetings = Query::select()
+        .column(meeting::Column::Id)
+        .from(meeting::Entity)
+        .and_where(meeting::Column::BodyId.is_in(bodies.keys().copied()))
+        .and_where(meeting::Column::StartsAt.gte(period.from))
+        .and_where(meeting::Column::StartsAt.lt(period.to))
+        .take();
+    let motions = Query::select()
+        .column(motion::Column::Id)
+        .from(motion::Entity)
+        .and_where(motion::Column::MeetingId.in_subquery(meetings))
+        .take();
+    let select = vote::Entity::find()
+        .filter(vote::Column::PersonId.eq(person_id))
+        .filter(vote::Column::MotionId.in_subquery(motions));
+    paginate(db, select, vote::Column::CreatedAt, vote::Column::Id, page).await
+}
