@@ -9,7 +9,10 @@
 
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{body, person};
+use entity::{
+    action_item, action_item_review, agenda_document, agenda_item, attendance_record, body,
+    meeting, minutes, minutes_revision, motion, person, vote,
+};
 use entity::{
     client, consent, location, organization, organization_contact, organization_profile,
     referral_event, referral_note, service, service_category, service_exception, service_hours,
@@ -76,7 +79,16 @@ child_entity!(
     service_exception.ServiceId => service_id,
     translation.RecordId => record_id,
     referral_event.ReferralId => referral_id,
-    referral_note.ReferralId => referral_id
+    referral_note.ReferralId => referral_id,
+    agenda_item.MeetingId => meeting_id,
+    agenda_document.AgendaItemId => agenda_item_id,
+    attendance_record.MeetingId => meeting_id,
+    motion.MeetingId => meeting_id,
+    vote.MotionId => motion_id,
+    minutes.MeetingId => meeting_id,
+    minutes_revision.MinutesId => minutes_id,
+    action_item.MeetingId => meeting_id,
+    action_item_review.ActionItemId => action_item_id
 );
 
 /// Loads the rows of `E` belonging to each parent id (every parent gets a
@@ -107,7 +119,7 @@ where
         Ok(grouped)
     }
 }
-id_entity!(person, body);
+id_entity!(person, body, meeting, motion, action_item);
 
 /// Loads rows of `E` by id. Callers apply the policy to what they load.
 pub struct ById<E> {
@@ -177,6 +189,8 @@ pub struct Loaders {
     pub bodies: IdLoader<body::Entity>,
     /// Contacts, languages, expertise and memberships of people; current members of bodies.
     pub directory_people: crate::directory::people::loaders::PeopleLoaders,
+    /// Meetings and what was recorded at them.
+    pub records: crate::records::loaders::RecordsLoaders,
 }
 
 /// Loads every key of a page in one query, so that the page's items then
@@ -196,55 +210,75 @@ where
     Ok(())
 }
 
+/// A fresh caching loader of `E` by id.
+pub fn id_loader<E: IdEntity>(db: &DatabaseConnection) -> IdLoader<E>
+where
+    E::Model: Clone + Send + Sync,
+{
+    DataLoader::with_cache(
+        ById {
+            db: db.clone(),
+            entity: PhantomData,
+        },
+        tokio::spawn,
+        HashMapCache::default(),
+    )
+}
+
+/// A fresh caching loader of the `E` rows of each parent.
+pub fn child_loader<E: ChildEntity>(db: &DatabaseConnection) -> ChildLoader<E>
+where
+    E::Model: Clone + Send + Sync,
+{
+    DataLoader::with_cache(
+        ByParent {
+            db: db.clone(),
+            entity: PhantomData,
+        },
+        tokio::spawn,
+        HashMapCache::default(),
+    )
+}
+
+/// The rows of `parent` from `loader`, empty when it has none.
+pub async fn children<E: ChildEntity>(
+    loader: &ChildLoader<E>,
+    parent: Uuid,
+) -> AppResult<Vec<E::Model>>
+where
+    E::Model: Clone + Send + Sync,
+{
+    Ok(loader
+        .load_one(parent)
+        .await
+        .map_err(|e| AppError::Internal(format!("loading: {e}")))?
+        .unwrap_or_default())
+}
+
 impl Loaders {
     /// Fresh loaders over `db`.
     pub fn new(db: &DatabaseConnection) -> Self {
-        fn by_id<E: IdEntity>(db: &DatabaseConnection) -> IdLoader<E>
-        where
-            E::Model: Clone + Send + Sync,
-        {
-            DataLoader::with_cache(
-                ById {
-                    db: db.clone(),
-                    entity: PhantomData,
-                },
-                tokio::spawn,
-                HashMapCache::default(),
-            )
-        }
-        fn by_parent<E: ChildEntity>(db: &DatabaseConnection) -> ChildLoader<E>
-        where
-            E::Model: Clone + Send + Sync,
-        {
-            DataLoader::with_cache(
-                ByParent {
-                    db: db.clone(),
-                    entity: PhantomData,
-                },
-                tokio::spawn,
-                HashMapCache::default(),
-            )
-        }
         Loaders {
-            organizations: by_id(db),
-            users: by_id(db),
-            services: by_id(db),
-            profiles: by_id(db),
-            terms: by_id(db),
-            contacts: by_parent(db),
-            locations: by_parent(db),
-            categories: by_parent(db),
-            languages: by_parent(db),
-            hours: by_parent(db),
-            exceptions: by_parent(db),
-            translations: by_parent(db),
-            clients: by_id(db),
-            consents: by_id(db),
-            referral_events: by_parent(db),
-            referral_notes: by_parent(db),
-            people: by_id(db),
-            bodies: by_id(db),
+            organizations: id_loader(db),
+            users: id_loader(db),
+            services: id_loader(db),
+            profiles: id_loader(db),
+            terms: id_loader(db),
+            contacts: child_loader(db),
+            locations: child_loader(db),
+            categories: child_loader(db),
+            languages: child_loader(db),
+            hours: child_loader(db),
+            exceptions: child_loader(db),
+            translations: child_loader(db),
+            clients: id_loader(db),
+            consents: id_loader(db),
+            referral_events: child_loader(db),
+            referral_notes: child_loader(db),
+            people: id_loader(db),
+            bodies: id_loader(db),
             directory_people: crate::directory::people::loaders::PeopleLoaders::new(db),
+            records: crate::records::loaders::RecordsLoaders::new(db),
         }
     }
 }

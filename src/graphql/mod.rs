@@ -20,6 +20,7 @@ use crate::directory::people::graphql::{PeopleMutation, PeopleQuery};
 use crate::directory::profiles::graphql::ProfilesMutation;
 use crate::directory::services::graphql::{ServicesMutation, ServicesQuery};
 use crate::directory::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
+use crate::records::graphql::{RecordsMutation, RecordsQuery};
 use crate::referrals::graphql::{ReferralsMutation, ReferralsQuery, ReferralsSubscription};
 use crate::state::AppState;
 use async_graphql::{MergedObject, MergedSubscription, Schema};
@@ -34,6 +35,7 @@ pub struct Query(
     TaxonomyQuery,
     PeopleQuery,
     ReferralsQuery,
+    RecordsQuery,
 );
 
 /// Every mutation of the API.
@@ -45,6 +47,7 @@ pub struct Mutation(
     TaxonomyMutation,
     PeopleMutation,
     ReferralsMutation,
+    RecordsMutation,
 );
 
 /// Every subscription of the API.

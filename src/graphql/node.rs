@@ -15,6 +15,8 @@ use crate::directory::taxonomy::graphql::TaxonomyTerm;
 use crate::directory::taxonomy::service as taxonomy;
 use crate::error::{AppError, AppResult};
 use crate::ids;
+use crate::records;
+use crate::records::graphql::types::{ActionItem, AgendaItem, Meeting, Minutes, Motion};
 use crate::referrals::graphql::{Client, Consent, Referral};
 use crate::referrals::service as referrals;
 use async_graphql::{Context, ID, Interface, Object, Result};
@@ -52,6 +54,16 @@ pub enum Node {
     Person(Person),
     /// A person's place on a body for a term.
     BodyMembership(BodyMembership),
+    /// A meeting of a body.
+    Meeting(Meeting),
+    /// An item of a meeting's agenda (the public sees published agendas).
+    AgendaItem(AgendaItem),
+    /// A motion or amendment.
+    Motion(Motion),
+    /// Minutes of a meeting (the public sees published ones).
+    Minutes(Minutes),
+    /// An action item decided at a meeting.
+    ActionItem(ActionItem),
 }
 
 /// Most ids one `nodes` call may ask for.
@@ -86,6 +98,24 @@ async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
         "BodyMembership" => {
             Node::BodyMembership(BodyMembership(people::membership(db, actor, uuid).await?))
         }
+        "Meeting" => Node::Meeting(records::meetings::meeting(db, actor, uuid).await?.into()),
+        "AgendaItem" => {
+            let (item, found) = records::agenda::item(db, actor, uuid).await?;
+            Node::AgendaItem(AgendaItem::new(item, found.body.access))
+        }
+        "Motion" => {
+            let (m, found) = records::motions::motion(db, actor, uuid).await?;
+            Node::Motion(Motion::new(m, found.body.access))
+        }
+        "Minutes" => {
+            let (m, found) = records::minutes::minutes(db, actor, uuid).await?;
+            Node::Minutes(Minutes::new(m, found.body.access))
+        }
+        "ActionItem" => Node::ActionItem(
+            records::action_items::action_item(db, actor, uuid)
+                .await?
+                .into(),
+        ),
         _ => return Err(AppError::NotFound),
     })
 }

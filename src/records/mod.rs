@@ -15,6 +15,10 @@ pub mod agenda;
 pub mod attendance;
 /// Validated input values: meeting times.
 pub mod domain;
+/// GraphQL types, queries and mutations of the records.
+pub mod graphql;
+/// Per-request loaders of what meetings show.
+pub mod loaders;
 /// Meetings: scheduling, agenda publication, held, cancelled, postponed.
 pub mod meetings;
 /// Minutes, revisions, approval, publication, corrections.

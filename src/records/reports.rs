@@ -5,7 +5,7 @@ use super::access;
 use super::attendance::seated_at;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{Page, PageRequest, paginate};
+use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
 use crate::policy::RecordsAccess;
 use chrono::{DateTime, Utc};
 use entity::attendance_record;
@@ -106,15 +106,30 @@ pub async fn attendance_rate(
     })
 }
 
+/// A vote with the actor's reach into its body's records.
+#[derive(Clone, Debug)]
+pub struct VoteView {
+    /// The vote.
+    pub vote: vote::Model,
+    /// The actor's reach.
+    pub access: RecordsAccess,
+}
+
+impl Keyed for VoteView {
+    fn cursor(&self) -> Cursor {
+        self.vote.cursor()
+    }
+}
+
 /// A page of a person's votes over a period, oldest first, from the meetings
-/// of the bodies the actor may see.
+/// of the bodies the actor may see. Four statements whatever the page size.
 pub async fn votes(
     db: &impl ConnectionTrait,
     actor: &Actor,
     person_id: Uuid,
     period: Period,
     page: &PageRequest,
-) -> AppResult<Page<vote::Model>> {
+) -> AppResult<Page<VoteView>> {
     let bodies = visible_bodies(db, actor).await?;
     let meetings = Query::select()
         .column(meeting::Column::Id)
@@ -131,5 +146,28 @@ pub async fn votes(
     let select = vote::Entity::find()
         .filter(vote::Column::PersonId.eq(person_id))
         .filter(vote::Column::MotionId.in_subquery(motions));
-    paginate(db, select, vote::Column::CreatedAt, vote::Column::Id, page).await
+    let page = paginate(db, select, vote::Column::CreatedAt, vote::Column::Id, page).await?;
+    let meeting_of: HashMap<Uuid, Uuid> = motion::Entity::find()
+        .filter(motion::Column::Id.is_in(page.items.iter().map(|v| v.motion_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.meeting_id))
+        .collect();
+    let body_of: HashMap<Uuid, Uuid> = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(meeting_of.values().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.body_id))
+        .collect();
+    Ok(page.map(|vote| {
+        let access = meeting_of
+            .get(&vote.motion_id)
+            .and_then(|m| body_of.get(m))
+            .and_then(|b| bodies.get(b))
+            .copied()
+            .unwrap_or(RecordsAccess::None);
+        VoteView { vote, access }
+    }))
 }
