@@ -79,6 +79,10 @@ async fn main() {
             "{ organization(slug: \"riverside-library\") { members(first: 100) { totalCount nodes { role user { email displayName } organization { name } } } } }",
         ),
         (
+            "held meetings page of 20, everything nested",
+            "{ meetings(filter: {statuses: [HELD]}, first: 20) { nodes { title localStartsAt body { name } quorum { met } agenda { title documents { url } } attendance { status person { name } } motions { result tally { yes no } votes { choice person { name } } } minutes { status text } actionItems { description } } } }",
+        ),
+        (
             "organizations page (anonymous)",
             "{ organizations(first: 20) { totalCount nodes { id name slug kind } } }",
         ),

@@ -4,9 +4,10 @@
 use super::access;
 use super::attendance::seated_at;
 use crate::auth::Actor;
+use crate::directory::people::service as people;
 use crate::error::{AppError, AppResult};
 use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
-use crate::policy::RecordsAccess;
+use crate::policy::{self, RecordsAccess};
 use chrono::{DateTime, Utc};
 use entity::attendance_record;
 use entity::meeting::{self, MeetingStatus};
@@ -49,9 +50,25 @@ async fn visible_bodies(
         .collect())
 }
 
-/// The person, or `NOT_FOUND`. People of the directory are public; what is
-/// reported about them comes only from records the actor may see.
-pub async fn person(db: &impl ConnectionTrait, person_id: Uuid) -> AppResult<person::Model> {
+/// The person whose record is asked for: one the directory shows the actor,
+/// or one who sat on a body whose records the actor reads (a former member's
+/// votes stay part of the public record). `NOT_FOUND` otherwise.
+pub async fn person(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    person_id: Uuid,
+) -> AppResult<person::Model> {
+    match people::person(db, actor, person_id).await {
+        Err(AppError::NotFound) => {}
+        shown => return shown,
+    }
+    let bodies = visible_bodies(db, actor).await?;
+    let sat = body_membership::Entity::find()
+        .filter(body_membership::Column::PersonId.eq(person_id))
+        .filter(body_membership::Column::BodyId.is_in(bodies.keys().copied()))
+        .one(db)
+        .await?;
+    policy::reveal(sat.is_some())?;
     person::Entity::find_by_id(person_id)
         .one(db)
         .await?

@@ -237,7 +237,7 @@ impl RecordsQuery {
             from: start_of(from, zone),
             to: start_of(to.succ_opt().unwrap_or(to), zone),
         };
-        let person = reports::person(&state(ctx)?.db, id).await?;
+        let person = reports::person(&state(ctx)?.db, actor(ctx)?, id).await?;
         Ok(VotingRecord {
             person,
             from,

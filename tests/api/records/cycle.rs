@@ -365,3 +365,28 @@ async fn reading_a_full_meeting_costs_the_same_statements_whatever_its_size() {
         "statements: {large_count} vs {small_count}"
     );
 }
+
+#[tokio::test]
+async fn a_page_of_meetings_costs_the_same_statements_whatever_its_size() {
+    let board = Board::new(3, 3).await;
+    for week in 1..=12 {
+        let meeting = board.meeting(-24 * 7 * week).await;
+        board.item(&meeting, "Adopt", "ACTION").await;
+        board.publish(&meeting).await;
+    }
+    let query = "query($body: ID!, $first: Int!) { meetings(filter: {bodyId: $body, statuses: [SCHEDULED]}, first: $first) { edges { node { title body { name } quorum { met } attendance { status person { name } } agenda { title presenter { name } documents { url } } motions { result } minutes { status } actionItems { description } } } } }";
+    let mut counts = Vec::new();
+    for first in [2, 12] {
+        let before = board.app.statements();
+        let answer = board
+            .app
+            .graphql(None, query, json!({ "body": board.body, "first": first }))
+            .await;
+        assert_eq!(
+            answer.data("meetings.edges").as_array().map(Vec::len),
+            Some(first)
+        );
+        counts.push(board.app.statements() - before);
+    }
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+}
