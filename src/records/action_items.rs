@@ -5,8 +5,7 @@
 //! an item's status changes only through reviews.
 
 use super::access::{self, BodyAccess};
-use super::meetings::{ensure_not_sealed, event};
-use crate::audit::service as audit;
+use super::meetings::{commit, ensure_not_sealed, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
@@ -151,8 +150,8 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -161,10 +160,9 @@ pub async fn create(
             created.id,
             json!({ "meeting": created.meeting_id, "dueOn": created.due_on }),
         ),
+        created,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    .await
 }
 
 /// A review of an action item as the clerk gives it.
@@ -235,8 +233,8 @@ pub async fn review(
     row.due_on = Set(due_on);
     row.updated_at = Set(now());
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -245,10 +243,9 @@ pub async fn review(
             updated.id,
             json!({ "meeting": found.meeting.id, "from": before, "to": status, "dueOn": due_on }),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// An action item the actor may see.

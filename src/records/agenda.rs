@@ -3,8 +3,7 @@
 //! meeting was cancelled or postponed (its agenda moved with it).
 
 use super::access::{self, MeetingAccess};
-use super::meetings::{ensure_not_sealed, event};
-use crate::audit::service as audit;
+use super::meetings::{commit, ensure_not_sealed, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::{optional_text, required_text, web_address};
@@ -218,8 +217,8 @@ pub async fn add_item(
     let index = usize::try_from(position - 1).unwrap_or(0);
     items.insert(index, created.clone());
     renumber(&txn, items).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -228,10 +227,9 @@ pub async fn add_item(
             created.id,
             json!({ "meeting": meeting_id, "position": position, "title": created.title }),
         ),
+        created,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    .await
 }
 
 async fn item_to_change(
@@ -267,20 +265,13 @@ pub async fn update_item(
     row.updated_at = Set(now());
     let updated = row.update(&txn).await?;
     write_documents(&txn, updated.id, fields.documents).await?;
-    audit::record(
-        &txn,
-        actor,
-        event(
+    commit(txn, actor, event(
             &found.body,
             "agenda_item.updated",
             "AgendaItem",
             updated.id,
             json!({ "title": updated.title, "agendaPublished": found.meeting.agenda_published_at.is_some() }),
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+        ), updated).await
 }
 
 /// Removes an agenda item nothing refers to (no motion, no action item);
@@ -305,8 +296,8 @@ pub async fn remove_item(db: &DatabaseConnection, actor: &Actor, item_id: Uuid) 
         .exec(&txn)
         .await?;
     renumber(&txn, items_of(&txn, item.meeting_id).await?).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -315,10 +306,9 @@ pub async fn remove_item(db: &DatabaseConnection, actor: &Actor, item_id: Uuid) 
             item_id,
             json!({ "meeting": item.meeting_id, "title": item.title }),
         ),
+        item.meeting_id,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(item.meeting_id)
+    .await
 }
 
 /// Puts a meeting's agenda in the given order, in one change: `item_ids`
@@ -349,8 +339,8 @@ pub async fn reorder(
     }
     items.sort_by_key(|i| item_ids.iter().position(|id| *id == i.id));
     renumber(&txn, items).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -359,10 +349,9 @@ pub async fn reorder(
             meeting_id,
             json!({ "order": item_ids }),
         ),
+        (),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 /// An agenda item the actor may see: its meeting's records are visible and,

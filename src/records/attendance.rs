@@ -5,8 +5,7 @@
 
 use super::access;
 use super::domain::local_date;
-use super::meetings::{ensure_in_session, ensure_not_sealed, event};
-use crate::audit::service as audit;
+use super::meetings::{commit, ensure_in_session, ensure_not_sealed, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
@@ -274,8 +273,8 @@ pub async fn record(
         .iter()
         .map(|l| json!({ "person": l.person_id, "status": l.status }))
         .collect();
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -284,10 +283,9 @@ pub async fn record(
             meeting_id,
             json!({ "members": statuses, "guests": guests.as_ref().map(Vec::len) }),
         ),
+        found.meeting,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(found.meeting)
+    .await
 }
 
 /// The people who have voted on any motion of a meeting.

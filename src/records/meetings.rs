@@ -19,7 +19,7 @@ use entity::minutes::{self, MinutesStatus};
 use entity::{agenda_document, agenda_item};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -189,6 +189,19 @@ pub fn event<'a>(
     }
 }
 
+/// Writes the audit entry of a change and commits the change with it, so
+/// that both land or neither does; returns `result`.
+pub async fn commit<T>(
+    txn: DatabaseTransaction,
+    actor: &Actor,
+    entry: AuditEvent<'_>,
+    result: T,
+) -> AppResult<T> {
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
 async fn insert_meeting(
     txn: &impl ConnectionTrait,
     body_id: Uuid,
@@ -230,8 +243,8 @@ pub async fn schedule_meeting(
     let fields = input.parse(&body.body.time_zone, "input")?;
     let txn = db.begin().await?;
     let created = insert_meeting(&txn, body_id, &body.body.time_zone, fields).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &body,
@@ -240,10 +253,9 @@ pub async fn schedule_meeting(
             created.id,
             json!({ "startsAt": created.starts_at, "kind": created.kind }),
         ),
+        created,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    .await
 }
 
 fn ensure_scheduled(m: &meeting::Model, what: &str) -> AppResult<()> {
@@ -290,20 +302,13 @@ pub async fn update_meeting(
     row.sequence = Set(sequence);
     row.updated_at = Set(now());
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        event(
+    commit(txn, actor, event(
             &found.body,
             "meeting.updated",
             "Meeting",
             updated.id,
             json!({ "before": before, "after": { "startsAt": updated.starts_at, "endsAt": updated.ends_at } }),
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+        ), updated).await
 }
 
 /// Publishes a scheduled meeting's agenda: the public then reads its items,
@@ -333,8 +338,8 @@ pub async fn publish_agenda(
     row.agenda_published_at = Set(Some(now()));
     row.sequence = Set(sequence);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -343,10 +348,9 @@ pub async fn publish_agenda(
             updated.id,
             json!({ "items": items.len() }),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// Cancels a scheduled meeting, with the reason given to the public.
@@ -366,8 +370,8 @@ pub async fn cancel_meeting(
     row.status_note = Set(Some(reason));
     row.sequence = Set(sequence);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -376,10 +380,9 @@ pub async fn cancel_meeting(
             updated.id,
             json!({ "reason": updated.status_note }),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// Postpones a scheduled meeting to a new time: the new meeting is
@@ -422,8 +425,8 @@ pub async fn postpone_meeting(
     row.rescheduled_to_id = Set(Some(new.id));
     row.sequence = Set(sequence);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -432,10 +435,9 @@ pub async fn postpone_meeting(
             updated.id,
             json!({ "rescheduledTo": new.id, "startsAt": new.starts_at }),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 async fn copy_agenda(txn: &impl ConnectionTrait, from: Uuid, to: Uuid) -> AppResult<()> {
@@ -490,8 +492,8 @@ pub async fn mark_held(
     let mut row = found.meeting.clone().into_active_model();
     row.status = Set(MeetingStatus::Held);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -500,10 +502,9 @@ pub async fn mark_held(
             updated.id,
             json!({}),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// A meeting the actor may see, with their reach into its records.

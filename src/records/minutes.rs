@@ -5,9 +5,8 @@
 //! go through the same steps, and both stay visible.
 
 use super::access::{self, MeetingAccess};
-use super::meetings::event;
+use super::meetings::{commit, event};
 use super::motions::{MotionResult, result_of};
-use crate::audit::service as audit;
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
@@ -103,8 +102,8 @@ pub async fn draft(
         ));
     }
     let created = insert_minutes(&txn, actor, meeting_id, 0, None, text).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -113,10 +112,9 @@ pub async fn draft(
             created.id,
             json!({ "meeting": meeting_id }),
         ),
+        created,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    .await
 }
 
 /// Drafts a correction of published minutes (a correction may itself be
@@ -150,8 +148,8 @@ pub async fn draft_correction(
         text,
     )
     .await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -160,10 +158,9 @@ pub async fn draft_correction(
             created.id,
             json!({ "corrects": target.id }),
         ),
+        created,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    .await
 }
 
 async fn minutes_to_change(
@@ -226,8 +223,8 @@ pub async fn revise(
     let mut row = m.into_active_model();
     row.updated_at = Set(now());
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -236,10 +233,9 @@ pub async fn revise(
             updated.id,
             json!({ "revision": latest + 1 }),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// Approves draft minutes by a passed motion made at a later meeting of the
@@ -282,8 +278,8 @@ pub async fn approve(
     row.approved_at = Set(Some(at));
     row.updated_at = Set(at);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -292,10 +288,9 @@ pub async fn approve(
             updated.id,
             json!({ "motion": motion_id }),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// Publishes approved minutes. From then on they, and the record of their
@@ -318,8 +313,8 @@ pub async fn publish(
     row.published_at = Set(Some(at));
     row.updated_at = Set(at);
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -328,10 +323,9 @@ pub async fn publish(
             updated.id,
             json!({}),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// Minutes the actor may see: published ones with the body's records, the

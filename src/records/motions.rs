@@ -8,8 +8,7 @@
 use super::access::{self, MeetingAccess};
 use super::attendance::{majority_of, quorum, records_of, seated_at_meeting};
 use super::domain::local_date;
-use super::meetings::{ensure_in_session, ensure_not_sealed, event};
-use crate::audit::service as audit;
+use super::meetings::{commit, ensure_in_session, ensure_not_sealed, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
@@ -288,20 +287,13 @@ pub async fn make(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        actor,
-        event(
+    commit(txn, actor, event(
             &found.body,
             "motion.made",
             "Motion",
             created.id,
             json!({ "meeting": created.meeting_id, "amends": created.amends_motion_id, "rule": created.voting_rule }),
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+        ), created).await
 }
 
 /// Records who seconded a motion made without a second.
@@ -332,8 +324,8 @@ pub async fn second(
     row.seconder_person_id = Set(Some(seconder_id));
     row.updated_at = Set(now());
     let updated = row.update(&txn).await?;
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -342,10 +334,9 @@ pub async fn second(
             updated.id,
             json!({ "seconder": seconder_id }),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// Tables or withdraws a pending motion (before any vote on it).
@@ -370,14 +361,13 @@ pub async fn dispose(
         Disposition::Tabled => "motion.tabled",
         Disposition::Withdrawn => "motion.withdrawn",
     };
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(&found.body, action, "Motion", updated.id, json!({})),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// One member's vote as the clerk calls it.
@@ -495,8 +485,8 @@ pub async fn record_votes(
         .iter()
         .map(|v| json!({ "person": v.person_id, "choice": v.choice }))
         .collect();
-    audit::record(
-        &txn,
+    commit(
+        txn,
         actor,
         event(
             &found.body,
@@ -505,10 +495,9 @@ pub async fn record_votes(
             updated.id,
             json!({ "votes": cast }),
         ),
+        updated,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await
 }
 
 /// A motion the actor may see (its meeting's agenda must be visible to them).
