@@ -60,18 +60,23 @@ impl Board {
         };
         for i in 0..members {
             let person = board.person(&format!("Member {i}")).await;
-            board
-                .app
-                .graphql(
-                    Some(&coordinator),
-                    "mutation($body: ID!, $person: ID!) { appointMember(input: {bodyId: $body, personId: $person, post: MEMBER, startDate: \"2026-01-01\"}) { id } }",
-                    json!({ "body": board.body, "person": person }),
-                )
-                .await
-                .data("appointMember.id");
+            board.seat(&person).await;
             board.members.push(person);
         }
         board
+    }
+
+    /// Appoints `person` to a voting seat on the body since January.
+    pub async fn seat(&self, person: &str) {
+        let coordinator = self.app.token("coordinator@demo.test").await;
+        self.app
+            .graphql(
+                Some(&coordinator),
+                "mutation($body: ID!, $person: ID!) { appointMember(input: {bodyId: $body, personId: $person, post: MEMBER, startDate: \"2026-01-01\"}) { id } }",
+                json!({ "body": self.body, "person": person }),
+            )
+            .await
+            .data("appointMember.id");
     }
 
     /// A person of the directory, not on the body.

@@ -31,15 +31,7 @@ async fn seat_user(board: &Board, email: &str) {
         .as_str()
         .expect("person")
         .to_owned();
-    board
-        .app
-        .graphql(
-            Some(&coordinator),
-            "mutation($body: ID!, $person: ID!) { appointMember(input: {bodyId: $body, personId: $person, post: MEMBER, startDate: \"2026-01-01\"}) { id } }",
-            json!({ "body": board.body, "person": person }),
-        )
-        .await
-        .data("appointMember");
+    board.seat(&person).await;
 }
 
 #[tokio::test]
