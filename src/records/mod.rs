@@ -13,6 +13,8 @@ pub mod action_items;
 pub mod agenda;
 /// Attendance and quorum.
 pub mod attendance;
+/// The commission's demo records.
+pub mod demo;
 /// Validated input values: meeting times.
 pub mod domain;
 /// Meetings: scheduling, agenda publication, held, cancelled, postponed.
