@@ -11,6 +11,7 @@ mod http;
 mod pagination;
 mod permissions;
 mod readme;
+mod records_feeds;
 mod referrals;
 mod schema;
 mod tokens;
