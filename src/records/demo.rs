@@ -10,7 +10,7 @@ use super::action_items::{self, Assignee, NewActionItem, NewReview};
 use super::agenda::{self, AgendaItemInput, DocumentInput};
 use super::attendance::{self, MemberAttendance, seated_at_meeting};
 use super::domain::{local_date, zone};
-use super::meetings::{self, MeetingInput};
+use super::meetings::{self, MeetingFilter, MeetingInput};
 use super::minutes;
 use super::motions::{self, CastVote, NewMotion};
 use crate::accounts::service as accounts;
@@ -18,6 +18,7 @@ use crate::auth::Actor;
 use crate::directory::people::demo::COMMISSION;
 use crate::directory::people::service as people;
 use crate::error::{AppError, AppResult};
+use crate::pagination::PageRequest;
 use ActionItemStatus::{Done, Dropped, InProgress};
 use VotingRule::{MajorityOfSeats, MajorityOfVotesCast, TwoThirds};
 use chrono::{Datelike, Duration, Months, NaiveDate, Utc, Weekday};
@@ -217,10 +218,22 @@ struct Seeder<'a> {
     reviews: usize,
 }
 
-/// Loads the commission's records (called once, on the fresh demo directory).
+/// Loads the commission's records unless it already has meetings.
 pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     let actor = Actor::system();
     let body = people::body_by_slug(db, &actor, COMMISSION).await?;
+    let filter = MeetingFilter {
+        body_id: Some(body.id),
+        ..MeetingFilter::default()
+    };
+    let one = PageRequest::new(Some(1), None, None, None)?;
+    if meetings::meetings(db, &actor, filter, &one)
+        .await?
+        .total_count
+        > 0
+    {
+        return Ok(());
+    }
     let today = Utc::now()
         .with_timezone(&zone(&body.time_zone))
         .date_naive();

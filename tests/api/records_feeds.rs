@@ -389,4 +389,13 @@ async fn the_demo_has_meetings_and_minutes_in_every_status() {
             .any(|i| i.status == ActionItemStatus::Open && i.due_on < today),
         "an open action item past due"
     );
+
+    coalition::records::demo::seed(&app.state.db)
+        .await
+        .expect("a second load");
+    assert_eq!(
+        commission_meetings(&app).await.len(),
+        meetings.len(),
+        "loading the demo records again adds nothing"
+    );
 }
