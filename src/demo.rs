@@ -119,6 +119,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Vec<DemoAccount>> {
     crate::directory::demo::seed(db).await?;
     crate::directory::people::demo::seed(db).await?;
     crate::referrals::demo::seed(db).await?;
+    crate::records::demo::seed(db).await?;
     Ok(accounts_list)
 }
 

@@ -1,7 +1,8 @@
 //! The HTTP surface: `/graphql` (GraphiQL, GET and POST queries, WebSocket
-//! subscriptions), `/hsds/...` (the public directory as HSDS 3.0), `/healthz`,
-//! `/readyz`, `/metrics`, and the layers around
-//! them (request id, tracing, CORS, body limit, timeout, metrics).
+//! subscriptions), `/hsds/...` (the public directory as HSDS 3.0),
+//! `/calendar/{slug}.ics` and `/ocd/{slug}.json` (a public body's meetings as
+//! iCalendar and Open Civic Data), `/healthz`, `/readyz`, `/metrics`, and the
+//! layers around them (request id, tracing, CORS, body limit, timeout, metrics).
 
 use crate::auth::Actor;
 use crate::config::HttpSettings;
@@ -45,6 +46,8 @@ pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Rout
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
     let hsds = crate::directory::hsds::http::router(app.clone());
+    let calendar = crate::records::calendar::router(app.clone());
+    let ocd = crate::records::ocd::router(app.clone());
     let http = Http {
         app,
         schema,
@@ -57,6 +60,8 @@ pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Rout
         .route("/metrics", get(metrics))
         .with_state(http)
         .nest_service("/hsds", hsds)
+        .nest_service("/calendar", calendar)
+        .nest_service("/ocd", ocd)
         .layer(middleware::from_fn(track))
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(cors)

@@ -97,6 +97,27 @@ pub async fn body(
         .ok_or(AppError::NotFound)
 }
 
+/// The actor's reach into the body with this slug: `NOT_FOUND` alike for a
+/// missing body and for one whose records the actor may not see.
+pub async fn body_by_slug(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    slug: &str,
+) -> AppResult<BodyAccess> {
+    let found = body::Entity::find()
+        .filter(body::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let id = found.id;
+    let reach = accesses(db, actor, vec![found])
+        .await?
+        .remove(&id)
+        .ok_or(AppError::NotFound)?;
+    policy::reveal(reach.access.sees())?;
+    Ok(reach)
+}
+
 /// A meeting with its body and the actor's reach into its records.
 #[derive(Clone, Debug)]
 pub struct MeetingAccess {

@@ -13,6 +13,10 @@ pub mod action_items;
 pub mod agenda;
 /// Attendance and quorum.
 pub mod attendance;
+/// `/calendar/{slug}.ics`: a public body's meetings as an iCalendar feed.
+pub mod calendar;
+/// The commission's demo records.
+pub mod demo;
 /// Validated input values: meeting times.
 pub mod domain;
 /// GraphQL types, queries and mutations of the records.
@@ -25,5 +29,7 @@ pub mod meetings;
 pub mod minutes;
 /// Motions, amendments, roll-call votes and results.
 pub mod motions;
+/// `/ocd/{slug}.json`: a public body's records as Open Civic Data.
+pub mod ocd;
 /// A person's voting record and attendance rate.
 pub mod reports;

@@ -267,6 +267,33 @@ const PEOPLE: &[DemoPerson] = &[
         expertise: &["small business"],
         contacts: &[(E, "kwame.boateng@example.org", C)],
     },
+    DemoPerson {
+        key: "chen",
+        name: "Wei Chen",
+        pronouns: Some("he/him"),
+        bio: "Credit union outreach officer who runs financial literacy classes.",
+        languages: &["zh-Hans", "en"],
+        expertise: &["financial literacy"],
+        contacts: &[(E, "wei.chen@example.org", Pub)],
+    },
+    DemoPerson {
+        key: "joseph",
+        name: "Marie-Claude Joseph",
+        pronouns: Some("she/her"),
+        bio: "Pastor's assistant who coordinates a network of faith communities.",
+        languages: &["ht", "fr", "en"],
+        expertise: &["faith communities"],
+        contacts: &[(E, "marie-claude.joseph@example.org", C)],
+    },
+    DemoPerson {
+        key: "gurung",
+        name: "Bishnu Gurung",
+        pronouns: None,
+        bio: "Court interpreter and community radio host.",
+        languages: &["ne", "hi", "en"],
+        expertise: &["interpretation"],
+        contacts: &[(E, "bishnu.gurung@example.org", C)],
+    },
 ];
 
 /// One membership: body, person, post, represented organization, start and
@@ -339,6 +366,20 @@ fn seats() -> Vec<Seat> {
             ..seat(COMMISSION, "santos", Post::Member, -30)
         },
         seat(COMMISSION, "reilly", Post::StaffLiaison, -900),
+        // Appointed together to fill vacancies before the past year's meetings,
+        // so that quorum (six of eleven seats) survives an absence or a recusal.
+        Seat {
+            end: Some(1040),
+            ..seat(COMMISSION, "chen", Post::Member, -420)
+        },
+        Seat {
+            end: Some(1040),
+            ..seat(COMMISSION, "joseph", Post::Member, -420)
+        },
+        Seat {
+            end: Some(1040),
+            ..seat(COMMISSION, "gurung", Post::Member, -420)
+        },
         // The advisory group: two-year terms, no holdovers.
         Seat {
             end: Some(-100),

@@ -4,6 +4,7 @@
 //! hand) on top of the demo coalition, whose clerk keeps the records.
 
 mod cycle;
+mod feeds;
 mod minutes;
 mod visibility;
 mod votes;
