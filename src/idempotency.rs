@@ -21,6 +21,8 @@ pub const KEY_HOURS: i64 = 24;
 pub struct Keyed<'a> {
     /// The client's key.
     pub key: &'a str,
+    /// The input field that carried it, for errors.
+    pub field: &'a str,
     /// The mutation, e.g. `referral.accept`.
     pub operation: &'a str,
     /// The input, serialized canonically, to compare retries with.
@@ -51,7 +53,7 @@ pub async fn earlier(
 ) -> AppResult<Option<Uuid>> {
     if keyed.key.is_empty() || keyed.key.len() > 200 {
         return Err(AppError::bad_input(
-            "input.idempotencyKey",
+            keyed.field,
             "must be 1 to 200 characters",
         ));
     }
@@ -120,6 +122,27 @@ pub async fn replayed(
         Some(keyed) => earlier(conn, actor, keyed).await,
         None => Ok(None),
     }
+}
+
+/// The record of type `E` an earlier call with this key produced, if any.
+pub async fn replayed_record<E>(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    keyed: &Option<Keyed<'_>>,
+) -> AppResult<Option<E::Model>>
+where
+    E: crate::loaders::IdEntity,
+{
+    let Some(id) = replayed(conn, actor, keyed).await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        E::find()
+            .filter(E::id_column().eq(id))
+            .one(conn)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// [`remember`] for an optional key.

@@ -119,7 +119,15 @@ where
         Ok(grouped)
     }
 }
-id_entity!(person, body, meeting, motion, action_item);
+id_entity!(
+    person,
+    body,
+    meeting,
+    motion,
+    action_item,
+    agenda_item,
+    minutes
+);
 
 /// Loads rows of `E` by id. Callers apply the policy to what they load.
 pub struct ById<E> {

@@ -10,6 +10,7 @@ use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
 use crate::error::{AppError, AppResult};
+use crate::idempotency;
 use crate::ids::new_id;
 use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate_by};
 use crate::policy::{self, RecordsAccess};
@@ -108,11 +109,23 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     input: NewActionItem,
+    key: Option<&str>,
 ) -> AppResult<action_item::Model> {
     let description = required_text(&input.description, "input.description", 5_000)?;
     ensure_assignee(db, input.assignee).await?;
     let txn = db.begin().await?;
     let found = access::meeting_to_change(&txn, actor, input.meeting_id).await?;
+    let keyed = key.map(|key| idempotency::Keyed {
+        key,
+        field: "input.idempotencyKey",
+        operation: "action_item.create",
+        input: format!("{input:?}"),
+    });
+    if let Some(done) =
+        idempotency::replayed_record::<action_item::Entity>(&txn, actor, &keyed).await?
+    {
+        return Ok(done);
+    }
     ensure_took_place(&found.meeting)?;
     ensure_not_sealed(&txn, found.meeting.id).await?;
     if let Some(item_id) = input.agenda_item_id {
@@ -150,6 +163,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     commit(
         txn,
         actor,

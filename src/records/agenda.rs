@@ -8,6 +8,7 @@ use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::{optional_text, required_text, web_address};
 use crate::error::{AppError, AppResult};
+use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
 use crate::policy;
 use entity::agenda_item::{self, AgendaItemKind};
@@ -176,10 +177,23 @@ pub async fn add_item(
     meeting_id: Uuid,
     position: Option<i32>,
     input: AgendaItemInput,
+    key: Option<&str>,
 ) -> AppResult<agenda_item::Model> {
+    let request = format!("{meeting_id}:{position:?}:{input:?}");
     let fields = parse(db, input).await?;
     let txn = db.begin().await?;
     let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
+    let keyed = key.map(|key| Keyed {
+        key,
+        field: "idempotencyKey",
+        operation: "agenda_item.add",
+        input: request,
+    });
+    if let Some(done) =
+        idempotency::replayed_record::<agenda_item::Entity>(&txn, actor, &keyed).await?
+    {
+        return Ok(done);
+    }
     ensure_agenda_open(&txn, &found).await?;
     let mut items = items_of(&txn, meeting_id).await?;
     if items.len() >= MAX_ITEMS {
@@ -217,6 +231,7 @@ pub async fn add_item(
     let index = usize::try_from(position - 1).unwrap_or(0);
     items.insert(index, created.clone());
     renumber(&txn, items).await?;
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     commit(
         txn,
         actor,

@@ -301,7 +301,7 @@ impl Seeder<'_> {
             location: Some(if regular { CITY_HALL } else { LIBRARY }.to_owned()),
             remote_url: regular.then(|| REMOTE.to_owned()),
         };
-        meetings::schedule_meeting(self.db, &self.actor, self.body_id, input).await
+        meetings::schedule_meeting(self.db, &self.actor, self.body_id, input, None).await
     }
 
     /// Postpones a meeting to the evening of `to`; returns the new meeting.
@@ -339,7 +339,7 @@ impl Seeder<'_> {
             presenter_name: None,
             documents: documents.into_iter().collect(),
         };
-        let item = agenda::add_item(self.db, &self.actor, meeting_id, None, input).await?;
+        let item = agenda::add_item(self.db, &self.actor, meeting_id, None, input, None).await?;
         Ok(item.id)
     }
 
@@ -422,12 +422,12 @@ impl Seeder<'_> {
             seconder_id: Some(pick(floor, by + 1)?),
             voting_rule: rule,
         };
-        Ok(motions::make(self.db, &self.actor, input).await?.id)
+        Ok(motions::make(self.db, &self.actor, input, None).await?.id)
     }
 
     async fn vote(&self, motion_id: Uuid, floor: &[Uuid], roll: Roll) -> AppResult<()> {
         let votes = roll_call(floor, roll);
-        motions::record_votes(self.db, &self.actor, motion_id, votes)
+        motions::record_votes(self.db, &self.actor, motion_id, votes, None)
             .await
             .map(drop)
     }
@@ -523,7 +523,7 @@ impl Seeder<'_> {
                     "Correction of the {what}: a speaker during public comment was Lucía Márquez."
                 );
                 let correction =
-                    minutes::draft_correction(self.db, &self.actor, target, &text).await?;
+                    minutes::draft_correction(self.db, &self.actor, target, &text, None).await?;
                 self.approve(
                     item,
                     &floor,
@@ -569,7 +569,7 @@ impl Seeder<'_> {
                 assignee,
                 due_on: date + Duration::days(*due),
             };
-            let created = action_items::create(self.db, &self.actor, input).await?;
+            let created = action_items::create(self.db, &self.actor, input, None).await?;
             self.actions.push(created.id);
         }
         self.keep_minutes(&m, "community dialogue").await.map(drop)

@@ -10,6 +10,7 @@ use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::{optional_text, required_text, web_address};
 use crate::error::{AppError, AppResult};
+use crate::idempotency;
 use crate::ids::new_id;
 use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
 use crate::policy::{self, RecordsAccess};
@@ -237,12 +238,23 @@ pub async fn schedule_meeting(
     actor: &Actor,
     body_id: Uuid,
     input: MeetingInput,
+    key: Option<&str>,
 ) -> AppResult<meeting::Model> {
     let body = access::body(db, actor, body_id).await?;
     policy::authorize_records_change(actor, body.access)?;
+    let keyed = key.map(|key| idempotency::Keyed {
+        key,
+        field: "idempotencyKey",
+        operation: "meeting.schedule",
+        input: format!("{body_id}:{input:?}"),
+    });
+    if let Some(done) = idempotency::replayed_record::<meeting::Entity>(db, actor, &keyed).await? {
+        return Ok(done);
+    }
     let fields = input.parse(&body.body.time_zone, "input")?;
     let txn = db.begin().await?;
     let created = insert_meeting(&txn, body_id, &body.body.time_zone, fields).await?;
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     commit(
         txn,
         actor,

@@ -11,6 +11,7 @@ use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
 use crate::policy;
 use entity::meeting::{self, MeetingStatus};
@@ -124,10 +125,21 @@ pub async fn draft_correction(
     actor: &Actor,
     minutes_id: Uuid,
     text: &str,
+    key: Option<&str>,
 ) -> AppResult<minutes::Model> {
     let text = required_text(text, "text", MAX_TEXT)?;
     let txn = db.begin().await?;
     let (target, found) = minutes_to_change(&txn, actor, minutes_id).await?;
+    let keyed = key.map(|key| Keyed {
+        key,
+        field: "idempotencyKey",
+        operation: "minutes.correct",
+        input: format!("{minutes_id}:{text}"),
+    });
+    if let Some(done) = idempotency::replayed_record::<minutes::Entity>(&txn, actor, &keyed).await?
+    {
+        return Ok(done);
+    }
     if target.status != MinutesStatus::Published {
         return Err(AppError::Conflict(
             "only published minutes are corrected; revise a draft instead".into(),
@@ -148,6 +160,7 @@ pub async fn draft_correction(
         text,
     )
     .await?;
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     commit(
         txn,
         actor,

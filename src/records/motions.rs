@@ -13,6 +13,7 @@ use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
 use crate::policy;
 use entity::agenda_item::{self, AgendaItemKind};
@@ -221,6 +222,7 @@ pub async fn make(
     db: &DatabaseConnection,
     actor: &Actor,
     input: NewMotion,
+    key: Option<&str>,
 ) -> AppResult<motion::Model> {
     let text = required_text(&input.text, "input.text", 10_000)?;
     let txn = db.begin().await?;
@@ -229,6 +231,15 @@ pub async fn make(
         .await?
         .ok_or(AppError::NotFound)?;
     let found = access::meeting_to_change(&txn, actor, item.meeting_id).await?;
+    let keyed = key.map(|key| Keyed {
+        key,
+        field: "input.idempotencyKey",
+        operation: "motion.make",
+        input: format!("{input:?}"),
+    });
+    if let Some(done) = idempotency::replayed_record::<motion::Entity>(&txn, actor, &keyed).await? {
+        return Ok(done);
+    }
     ensure_in_session(&found.meeting)?;
     ensure_not_sealed(&txn, found.meeting.id).await?;
     if found.meeting.agenda_published_at.is_none() {
@@ -287,6 +298,7 @@ pub async fn make(
     }
     .insert(&txn)
     .await?;
+    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
     commit(txn, actor, event(
             &found.body,
             "motion.made",
@@ -389,12 +401,22 @@ pub async fn record_votes(
     actor: &Actor,
     motion_id: Uuid,
     votes: Vec<CastVote>,
+    key: Option<&str>,
 ) -> AppResult<motion::Model> {
     if votes.is_empty() {
         return Err(AppError::bad_input("votes", "must name at least one vote"));
     }
     let txn = db.begin().await?;
     let (m, found) = motion_to_change(&txn, actor, motion_id).await?;
+    let keyed = key.map(|key| Keyed {
+        key,
+        field: "input.idempotencyKey",
+        operation: "motion.votes",
+        input: format!("{motion_id}:{votes:?}"),
+    });
+    if let Some(done) = idempotency::replayed_record::<motion::Entity>(&txn, actor, &keyed).await? {
+        return Ok(done);
+    }
     if m.disposition.is_some() {
         return Err(AppError::Conflict(
             "the motion was tabled or withdrawn: it cannot be voted on".into(),
@@ -485,6 +507,7 @@ pub async fn record_votes(
         .iter()
         .map(|v| json!({ "person": v.person_id, "choice": v.choice }))
         .collect();
+    idempotency::remember_if(&txn, actor, &keyed, updated.id).await?;
     commit(
         txn,
         actor,

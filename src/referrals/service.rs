@@ -251,6 +251,7 @@ pub async fn create_client(
     )?;
     let keyed = key.map(|k| Keyed {
         key: k,
+        field: "input.idempotencyKey",
         operation: "client.create",
         input: format!("{organization_id}:{draft:?}"),
     });
@@ -572,6 +573,7 @@ pub async fn record_consent(
     policy::reveal(policy::may_work_clients(actor, owner.organization_id))?;
     let keyed = key.map(|k| Keyed {
         key: k,
+        field: "input.idempotencyKey",
         operation: "consent.record",
         input: format!("{draft:?}"),
     });
@@ -848,6 +850,7 @@ pub async fn send_referral(
     policy::reveal(policy::may_work_clients(actor, owner.organization_id))?;
     let keyed = key.map(|k| Keyed {
         key: k,
+        field: "input.idempotencyKey",
         operation: "referral.send",
         input: format!("{draft:?}"),
     });
@@ -1001,6 +1004,7 @@ pub async fn transition(
     let current = referral(db, actor, id).await?;
     let keyed = key.map(|k| Keyed {
         key: k,
+        field: "input.idempotencyKey",
         operation: "referral.transition",
         input: format!("{id}:{version}:{action:?}:{note:?}"),
     });
@@ -1102,6 +1106,7 @@ pub async fn assign(
     let current = referral(db, actor, id).await?;
     let keyed = key.map(|k| Keyed {
         key: k,
+        field: "input.idempotencyKey",
         operation: "referral.assign",
         input: format!("{id}:{version}:{assignee}"),
     });
@@ -1190,6 +1195,7 @@ pub async fn add_note(
     let current = referral(db, actor, id).await?;
     let keyed = key.map(|k| Keyed {
         key: k,
+        field: "input.idempotencyKey",
         operation: "referral.note",
         input: format!("{id}:{visibility:?}:{body}"),
     });

@@ -158,6 +158,8 @@ pub struct MakeMotionInput {
     /// What it takes to pass.
     #[graphql(default_with = "VotingRule::MajorityOfVotesCast")]
     voting_rule: VotingRule,
+    /// Retry safely: the same key from the same caller within 24 hours returns the first result.
+    idempotency_key: Option<String>,
 }
 
 /// One member's vote.
@@ -176,6 +178,8 @@ pub struct RecordVotesInput {
     motion_id: ID,
     /// The votes (the whole call, or the members answering now).
     votes: Vec<VoteInput>,
+    /// Retry safely: the same key from the same caller within 24 hours returns the first result.
+    idempotency_key: Option<String>,
 }
 
 /// A new revision of draft minutes.
@@ -205,6 +209,8 @@ pub struct CreateActionItemInput {
     assignee_organization_id: Option<ID>,
     /// By when.
     due_on: NaiveDate,
+    /// Retry safely: the same key from the same caller within 24 hours returns the first result.
+    idempotency_key: Option<String>,
 }
 
 /// A review of an action item at a later meeting.
@@ -254,10 +260,20 @@ impl RecordsMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The body.")] body_id: ID,
         #[graphql(desc = "The meeting.")] input: MeetingInput,
+        #[graphql(
+            desc = "Retry safely: the same key from the same caller within 24 hours returns the first result."
+        )]
+        idempotency_key: Option<String>,
     ) -> Result<Meeting> {
         let body_id = id_of(&body_id, "Body", "bodyId")?;
-        let m =
-            meetings::schedule_meeting(&state(ctx)?.db, actor(ctx)?, body_id, input.into()).await?;
+        let m = meetings::schedule_meeting(
+            &state(ctx)?.db,
+            actor(ctx)?,
+            body_id,
+            input.into(),
+            idempotency_key.as_deref(),
+        )
+        .await?;
         Ok(Meeting::new(m, KEEPER))
     }
 
@@ -338,10 +354,21 @@ impl RecordsMutation {
             i32,
         >,
         #[graphql(desc = "The item.")] input: AgendaItemInput,
+        #[graphql(
+            desc = "Retry safely: the same key from the same caller within 24 hours returns the first result."
+        )]
+        idempotency_key: Option<String>,
     ) -> Result<AgendaItem> {
         let id = id_of(&meeting_id, "Meeting", "meetingId")?;
-        let item =
-            agenda::add_item(&state(ctx)?.db, actor(ctx)?, id, position, input.parse()?).await?;
+        let item = agenda::add_item(
+            &state(ctx)?.db,
+            actor(ctx)?,
+            id,
+            position,
+            input.parse()?,
+            idempotency_key.as_deref(),
+        )
+        .await?;
         Ok(AgendaItem::new(item, KEEPER))
     }
 
@@ -417,6 +444,7 @@ impl RecordsMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The motion.")] input: MakeMotionInput,
     ) -> Result<Motion> {
+        let key = input.idempotency_key.clone();
         let parsed = NewMotion {
             agenda_item_id: id_of(&input.agenda_item_id, "AgendaItem", "input.agendaItemId")?,
             amends_motion_id: input
@@ -433,7 +461,7 @@ impl RecordsMutation {
                 .transpose()?,
             voting_rule: input.voting_rule.into(),
         };
-        let m = motions::make(&state(ctx)?.db, actor(ctx)?, parsed).await?;
+        let m = motions::make(&state(ctx)?.db, actor(ctx)?, parsed, key.as_deref()).await?;
         Ok(Motion::new(m, KEEPER))
     }
 
@@ -493,7 +521,14 @@ impl RecordsMutation {
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
-        let m = motions::record_votes(&state(ctx)?.db, actor(ctx)?, id, votes).await?;
+        let m = motions::record_votes(
+            &state(ctx)?.db,
+            actor(ctx)?,
+            id,
+            votes,
+            input.idempotency_key.as_deref(),
+        )
+        .await?;
         Ok(Motion::new(m, KEEPER))
     }
 
@@ -559,9 +594,20 @@ impl RecordsMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The published minutes to correct.")] minutes_id: ID,
         #[graphql(desc = "The text of the correction.")] text: String,
+        #[graphql(
+            desc = "Retry safely: the same key from the same caller within 24 hours returns the first result."
+        )]
+        idempotency_key: Option<String>,
     ) -> Result<Minutes> {
         let id = id_of(&minutes_id, "Minutes", "minutesId")?;
-        let m = minutes::draft_correction(&state(ctx)?.db, actor(ctx)?, id, &text).await?;
+        let m = minutes::draft_correction(
+            &state(ctx)?.db,
+            actor(ctx)?,
+            id,
+            &text,
+            idempotency_key.as_deref(),
+        )
+        .await?;
         Ok(Minutes::new(m, KEEPER))
     }
 
@@ -571,6 +617,7 @@ impl RecordsMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The item.")] input: CreateActionItemInput,
     ) -> Result<ActionItem> {
+        let key = input.idempotency_key.clone();
         let parsed = NewActionItem {
             meeting_id: id_of(&input.meeting_id, "Meeting", "input.meetingId")?,
             agenda_item_id: input
@@ -582,7 +629,8 @@ impl RecordsMutation {
             description: input.description,
             due_on: input.due_on,
         };
-        let item = action_items::create(&state(ctx)?.db, actor(ctx)?, parsed).await?;
+        let item =
+            action_items::create(&state(ctx)?.db, actor(ctx)?, parsed, key.as_deref()).await?;
         Ok(ActionItem::new(item, KEEPER))
     }
 

@@ -375,3 +375,41 @@ async fn nothing_is_recorded_at_a_meeting_that_has_not_begun_or_was_cancelled() 
         "CONFLICT"
     );
 }
+
+#[tokio::test]
+async fn a_retried_motion_or_roll_call_with_its_key_is_recorded_once() {
+    let board = Board::new(3, 3).await;
+    let (meeting, item) = board.in_session(1).await;
+    let make = "mutation($item: ID!, $mover: ID!, $seconder: ID!, $text: String!) { makeMotion(input: {agendaItemId: $item, text: $text, moverId: $mover, seconderId: $seconder, idempotencyKey: \"move-1\"}) { id } }";
+    let vars = |text: &str| serde_json::json!({ "item": item, "mover": board.members[0], "seconder": board.members[1], "text": text });
+    let first = id(&board.clerk(make, vars("Adopt")).await, "makeMotion.id");
+    let again = id(&board.clerk(make, vars("Adopt")).await, "makeMotion.id");
+    assert_eq!(first, again, "the retry returns the first motion");
+    assert_eq!(
+        board.clerk(make, vars("Something else")).await.error_code(),
+        "CONFLICT",
+        "a key is for one request"
+    );
+    let vote = "mutation($m: ID!, $p: ID!) { recordVotes(input: {motionId: $m, votes: [{personId: $p, choice: YES}], idempotencyKey: \"vote-1\"}) { tally { yes } } }";
+    let vote_vars = serde_json::json!({ "m": first, "p": board.members[2] });
+    board
+        .clerk(vote, vote_vars.clone())
+        .await
+        .data("recordVotes");
+    let retried = board.clerk(vote, vote_vars).await;
+    assert_eq!(
+        retried.data("recordVotes.tally.yes"),
+        1,
+        "counted once, no double-vote error"
+    );
+    let motions = board
+        .clerk(
+            "query($m: ID!) { meeting(id: $m) { motions { id } } }",
+            serde_json::json!({ "m": meeting }),
+        )
+        .await;
+    assert_eq!(
+        motions.data("meeting.motions").as_array().map(Vec::len),
+        Some(1)
+    );
+}
