@@ -201,6 +201,23 @@ pub struct Loaders {
     pub records: crate::records::loaders::RecordsLoaders,
 }
 
+/// Loads every key in one query (whatever is not cached yet) and returns
+/// what was found.
+pub async fn load_all<L>(
+    loader: &DataLoader<L, HashMapCache>,
+    keys: impl IntoIterator<Item = Uuid>,
+) -> AppResult<HashMap<Uuid, L::Value>>
+where
+    L: Loader<Uuid>,
+    L::Value: Clone,
+    L::Error: std::fmt::Display,
+{
+    loader
+        .load_many(keys)
+        .await
+        .map_err(|e| AppError::Internal(format!("loading: {e}")))
+}
+
 /// Loads every key of a page in one query, so that the page's items then
 /// find their record in the loader's cache.
 pub async fn prime<L>(
@@ -208,14 +225,11 @@ pub async fn prime<L>(
     keys: impl IntoIterator<Item = Uuid>,
 ) -> AppResult<()>
 where
-    L: Loader<Uuid, Error = LoadError>,
+    L: Loader<Uuid>,
     L::Value: Clone,
+    L::Error: std::fmt::Display,
 {
-    loader
-        .load_many(keys)
-        .await
-        .map_err(|e| AppError::Internal(format!("loading: {e}")))?;
-    Ok(())
+    load_all(loader, keys).await.map(drop)
 }
 
 /// A fresh caching loader of `E` by id.
@@ -248,16 +262,34 @@ where
     )
 }
 
-/// The rows of `parent` from `loader`, empty when it has none.
-pub async fn children<E: ChildEntity>(
-    loader: &ChildLoader<E>,
-    parent: Uuid,
-) -> AppResult<Vec<E::Model>>
+/// The record `id` from `loader`. A referenced record that is missing is a
+/// bug (`INTERNAL`), named by `what` ("body", "person").
+pub async fn record_of<L>(
+    loader: &DataLoader<L, HashMapCache>,
+    id: Uuid,
+    what: &str,
+) -> AppResult<L::Value>
 where
-    E::Model: Clone + Send + Sync,
+    L: Loader<Uuid>,
+    L::Value: Clone,
+    L::Error: std::fmt::Display,
+{
+    loader
+        .load_one(id)
+        .await
+        .map_err(|e| AppError::Internal(format!("loading: {e}")))?
+        .ok_or_else(|| AppError::Internal(format!("{what} {id} vanished")))
+}
+
+/// The list of `key` from `loader`, empty when the key has none.
+pub async fn list_of<L>(loader: &DataLoader<L, HashMapCache>, key: Uuid) -> AppResult<L::Value>
+where
+    L: Loader<Uuid>,
+    L::Value: Clone + Default,
+    L::Error: std::fmt::Display,
 {
     Ok(loader
-        .load_one(parent)
+        .load_one(key)
         .await
         .map_err(|e| AppError::Internal(format!("loading: {e}")))?
         .unwrap_or_default())

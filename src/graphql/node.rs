@@ -98,7 +98,7 @@ async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
         "BodyMembership" => {
             Node::BodyMembership(BodyMembership(people::membership(db, actor, uuid).await?))
         }
-        "Meeting" => Node::Meeting(records::meetings::meeting(db, actor, uuid).await?.into()),
+        "Meeting" => Node::Meeting(records::graphql::prime::primed_meeting(ctx, uuid).await?),
         "AgendaItem" => {
             let (item, found) = records::agenda::item(db, actor, uuid).await?;
             Node::AgendaItem(AgendaItem::new(item, found.body.access))

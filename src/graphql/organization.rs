@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
-use crate::loaders::prime;
+use crate::loaders::{prime, record_of};
 use crate::pagination::{PageRequest, complexity};
 use crate::policy;
 use async_graphql::{Context, ID, Object, Result};
@@ -228,12 +228,7 @@ impl Organization {
 /// The organization `id` through the request's loader; a referenced
 /// organization that is missing is a bug (`INTERNAL`).
 pub async fn load_organization(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Organization> {
-    let found = loaders(ctx)?
-        .organizations
-        .load_one(id)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .ok_or_else(|| AppError::Internal(format!("organization {id} vanished")))?;
+    let found = record_of(&loaders(ctx)?.organizations, id, "organization").await?;
     Ok(Organization(found))
 }
 

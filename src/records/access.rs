@@ -73,12 +73,27 @@ pub async fn accesses(
 }
 
 /// The actor's reach into every body (there are a handful per coalition).
-pub async fn all_bodies(
+async fn all_bodies(
     db: &impl ConnectionTrait,
     actor: &Actor,
 ) -> AppResult<HashMap<Uuid, BodyAccess>> {
     let bodies = body::Entity::find().all(db).await?;
     accesses(db, actor, bodies).await
+}
+
+/// The bodies whose records the actor sees, or only `only` among them
+/// (`NOT_FOUND` when the actor does not see it, like a missing body).
+pub async fn visible_bodies(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    only: Option<Uuid>,
+) -> AppResult<HashMap<Uuid, BodyAccess>> {
+    let mut bodies = all_bodies(db, actor).await?;
+    bodies.retain(|id, b| b.access.sees() && only.is_none_or(|only| only == *id));
+    if let Some(only) = only {
+        policy::reveal(bodies.contains_key(&only))?;
+    }
+    Ok(bodies)
 }
 
 /// The actor's reach into one body; `NOT_FOUND` for a missing body.
@@ -91,9 +106,18 @@ pub async fn body(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    access_to(db, actor, found).await
+}
+
+async fn access_to(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    found: body::Model,
+) -> AppResult<BodyAccess> {
+    let id = found.id;
     accesses(db, actor, vec![found])
         .await?
-        .remove(&body_id)
+        .remove(&id)
         .ok_or(AppError::NotFound)
 }
 
@@ -109,11 +133,7 @@ pub async fn body_by_slug(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let id = found.id;
-    let reach = accesses(db, actor, vec![found])
-        .await?
-        .remove(&id)
-        .ok_or(AppError::NotFound)?;
+    let reach = access_to(db, actor, found).await?;
     policy::reveal(reach.access.sees())?;
     Ok(reach)
 }
@@ -127,9 +147,8 @@ pub struct MeetingAccess {
     pub body: BodyAccess,
 }
 
-/// A meeting the actor may see (`NOT_FOUND` otherwise, exactly like a
-/// missing one).
-pub async fn meeting(
+/// A meeting with the actor's reach into its body, whatever that reach.
+async fn meeting_and_body(
     db: &impl ConnectionTrait,
     actor: &Actor,
     meeting_id: Uuid,
@@ -139,8 +158,19 @@ pub async fn meeting(
         .await?
         .ok_or(AppError::NotFound)?;
     let body = body(db, actor, meeting.body_id).await?;
-    policy::reveal(body.access.sees())?;
     Ok(MeetingAccess { meeting, body })
+}
+
+/// A meeting the actor may see (`NOT_FOUND` otherwise, exactly like a
+/// missing one).
+pub async fn meeting(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    meeting_id: Uuid,
+) -> AppResult<MeetingAccess> {
+    let found = meeting_and_body(db, actor, meeting_id).await?;
+    policy::reveal(found.body.access.sees())?;
+    Ok(found)
 }
 
 /// A meeting whose records the actor keeps: `NOT_FOUND` when they may not
@@ -161,12 +191,7 @@ pub async fn meeting_to_change(
         .filter(meeting::Column::Id.eq(meeting_id))
         .exec(txn)
         .await?;
-    let db = txn;
-    let meeting = meeting::Entity::find_by_id(meeting_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let body = body(db, actor, meeting.body_id).await?;
-    policy::authorize_records_change(actor, body.access)?;
-    Ok(MeetingAccess { meeting, body })
+    let found = meeting_and_body(txn, actor, meeting_id).await?;
+    policy::authorize_records_change(actor, found.body.access)?;
+    Ok(found)
 }

@@ -5,7 +5,7 @@
 //! an item's status changes only through reviews.
 
 use super::access::{self, BodyAccess};
-use super::meetings::{commit, ensure_not_sealed, event};
+use super::meetings::{commit, ensure_not_called_off, ensure_not_sealed, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
@@ -16,7 +16,7 @@ use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate_by};
 use crate::policy::{self, RecordsAccess};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use entity::action_item::{self, ActionItemStatus};
-use entity::meeting::{self, MeetingStatus};
+use entity::meeting;
 use entity::{action_item_review, agenda_item, organization, person};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -92,18 +92,6 @@ async fn ensure_assignee(db: &impl ConnectionTrait, assignee: Assignee) -> AppRe
     }
 }
 
-fn ensure_took_place(m: &meeting::Model) -> AppResult<()> {
-    if matches!(
-        m.status,
-        MeetingStatus::Cancelled | MeetingStatus::Postponed
-    ) {
-        return Err(AppError::Conflict(
-            "the meeting was cancelled or postponed: nothing was decided or reviewed at it".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// Records an action item decided at a meeting.
 pub async fn create(
     db: &DatabaseConnection,
@@ -126,7 +114,7 @@ pub async fn create(
     {
         return Ok(done);
     }
-    ensure_took_place(&found.meeting)?;
+    ensure_not_called_off(&found.meeting)?;
     ensure_not_sealed(&txn, found.meeting.id).await?;
     if let Some(item_id) = input.agenda_item_id {
         agenda_item::Entity::find_by_id(item_id)
@@ -223,7 +211,7 @@ pub async fn review(
             "must be later than the meeting that created the item",
         ));
     }
-    ensure_took_place(&found.meeting)?;
+    ensure_not_called_off(&found.meeting)?;
     ensure_not_sealed(&txn, found.meeting.id).await?;
     let status = input.status.unwrap_or(item.status);
     let due_on = input.due_on.unwrap_or(item.due_on);
@@ -301,12 +289,7 @@ pub async fn action_items(
     filter: ActionItemFilter,
     page: &PageRequest,
 ) -> AppResult<Page<ActionItemView>> {
-    let mut bodies = access::all_bodies(db, actor).await?;
-    bodies.retain(|_, b| b.access.sees());
-    if let Some(body_id) = filter.body_id {
-        policy::reveal(bodies.contains_key(&body_id))?;
-        bodies.retain(|id, _| *id == body_id);
-    }
+    let bodies = access::visible_bodies(db, actor, filter.body_id).await?;
     let statuses = if filter.statuses.is_empty() {
         vec![ActionItemStatus::Open, ActionItemStatus::InProgress]
     } else {

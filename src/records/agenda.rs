@@ -3,7 +3,7 @@
 //! meeting was cancelled or postponed (its agenda moved with it).
 
 use super::access::{self, MeetingAccess};
-use super::meetings::{commit, ensure_not_sealed, event};
+use super::meetings::{commit, ensure_not_called_off, ensure_not_sealed, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::{optional_text, required_text, web_address};
@@ -12,7 +12,6 @@ use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
 use crate::policy;
 use entity::agenda_item::{self, AgendaItemKind};
-use entity::meeting::MeetingStatus;
 use entity::{action_item, agenda_document, motion, person};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -107,14 +106,7 @@ async fn parse(db: &impl ConnectionTrait, input: AgendaItemInput) -> AppResult<I
 
 /// `CONFLICT` unless the agenda of this meeting may change.
 async fn ensure_agenda_open(db: &impl ConnectionTrait, found: &MeetingAccess) -> AppResult<()> {
-    if matches!(
-        found.meeting.status,
-        MeetingStatus::Cancelled | MeetingStatus::Postponed
-    ) {
-        return Err(AppError::Conflict(
-            "the meeting was cancelled or postponed: its agenda no longer changes".into(),
-        ));
-    }
+    ensure_not_called_off(&found.meeting)?;
     ensure_not_sealed(db, found.meeting.id).await
 }
 

@@ -3,7 +3,9 @@
 //! parser takes the input field's name so that errors point at it.
 
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, SubsecRound, TimeZone, Utc};
+use chrono::{
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, SecondsFormat, SubsecRound, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 /// The longest a meeting may last.
@@ -19,6 +21,13 @@ pub fn zone(name: &str) -> Tz {
 /// decides who may attend and vote.
 pub fn local_date(at: DateTime<Utc>, zone_name: &str) -> NaiveDate {
     at.with_timezone(&zone(zone_name)).date_naive()
+}
+
+/// An instant in the local time of `zone_name`, RFC 3339 with the offset
+/// (`2026-12-10T18:00:00-05:00`): how meetings are shown.
+pub fn local_time(at: DateTime<Utc>, zone_name: &str) -> String {
+    at.with_timezone(&zone(zone_name))
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// A meeting time: RFC 3339 with an offset (`2026-12-10T18:00:00-05:00`,

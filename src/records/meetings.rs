@@ -63,23 +63,28 @@ impl Keyed for MeetingView {
     }
 }
 
-/// `CONFLICT` unless the meeting can take a record of what happens at it
-/// (attendance, motions, votes): scheduled or held, and begun.
-pub fn ensure_in_session(m: &meeting::Model) -> AppResult<()> {
+/// `CONFLICT` when the meeting was cancelled or postponed: nothing is
+/// recorded, decided or put on the agenda at a meeting that did not take place.
+pub fn ensure_not_called_off(m: &meeting::Model) -> AppResult<()> {
     match m.status {
         MeetingStatus::Cancelled | MeetingStatus::Postponed => Err(AppError::Conflict(format!(
             "the meeting was {}: nothing can be recorded at it",
-            if m.status == MeetingStatus::Cancelled {
-                "cancelled"
-            } else {
-                "postponed"
-            }
+            status_word(m.status)
         ))),
-        _ if m.starts_at - OPENS_BEFORE_START > now() => Err(AppError::Conflict(
-            "the meeting has not begun: record it once it is under way".into(),
-        )),
-        _ => Ok(()),
+        MeetingStatus::Scheduled | MeetingStatus::Held => Ok(()),
     }
+}
+
+/// `CONFLICT` unless the meeting can take a record of what happens at it
+/// (attendance, motions, votes): scheduled or held, and begun.
+pub fn ensure_in_session(m: &meeting::Model) -> AppResult<()> {
+    ensure_not_called_off(m)?;
+    if m.starts_at - OPENS_BEFORE_START > now() {
+        return Err(AppError::Conflict(
+            "the meeting has not begun: record it once it is under way".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `CONFLICT` when the meeting's minutes are published: its agenda,
@@ -431,7 +436,7 @@ pub async fn postpone_meeting(
     let new = insert_meeting(&txn, old.body_id, &old.time_zone, fields).await?;
     copy_agenda(&txn, old.id, new.id).await?;
     let sequence = old.sequence + 1;
-    let mut row = found.meeting.clone().into_active_model();
+    let mut row = found.meeting.into_active_model();
     row.status = Set(MeetingStatus::Postponed);
     row.status_note = Set(Some(reason));
     row.rescheduled_to_id = Set(Some(new.id));
@@ -501,7 +506,7 @@ pub async fn mark_held(
             "the meeting has not begun: it cannot have been held".into(),
         ));
     }
-    let mut row = found.meeting.clone().into_active_model();
+    let mut row = found.meeting.into_active_model();
     row.status = Set(MeetingStatus::Held);
     let updated = row.update(&txn).await?;
     commit(
@@ -548,12 +553,7 @@ pub async fn meetings(
     filter: MeetingFilter,
     page: &PageRequest,
 ) -> AppResult<Page<MeetingView>> {
-    let mut bodies = access::all_bodies(db, actor).await?;
-    bodies.retain(|_, b| b.access.sees());
-    if let Some(body_id) = filter.body_id {
-        policy::reveal(bodies.contains_key(&body_id))?;
-        bodies.retain(|id, _| *id == body_id);
-    }
+    let bodies = access::visible_bodies(db, actor, filter.body_id).await?;
     let mut select =
         meeting::Entity::find().filter(meeting::Column::BodyId.is_in(bodies.keys().copied()));
     if let Some(from) = filter.from {

@@ -8,7 +8,7 @@
 
 use super::access;
 use super::calendar::{failure, kind_name, public_reader};
-use super::domain::zone;
+use super::domain::{local_date, local_time};
 use super::motions::{MotionResult, Tally, result, votes_of};
 use crate::auth::Actor;
 use crate::error::AppResult;
@@ -38,12 +38,6 @@ fn organization_id(id: Uuid) -> String {
 
 fn event_id(id: Uuid) -> String {
     format!("ocd-event/{id}")
-}
-
-/// A time with the offset of the meeting's zone, as OCD dates are local.
-fn local(at: DateTime<Utc>, zone_name: &str) -> String {
-    at.with_timezone(&zone(zone_name))
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 fn utc(at: DateTime<Utc>) -> String {
@@ -215,11 +209,9 @@ impl Records {
                     0 => "Minutes".to_owned(),
                     k => format!("Correction {k} of the minutes"),
                 };
-                let date = n.published_at.map(|at| {
-                    at.with_timezone(&zone(&m.time_zone))
-                        .date_naive()
-                        .to_string()
-                });
+                let date = n
+                    .published_at
+                    .map(|at| local_date(at, &m.time_zone).to_string());
                 json!({ "note": note, "date": date.unwrap_or_default(), "links": [] })
             });
         attached.chain(minutes).collect()
@@ -233,8 +225,8 @@ impl Records {
             "name": format!("{}: {}", self.body.name, m.title),
             "description": description.join(". "),
             "classification": event_classification(m.kind),
-            "start_date": local(m.starts_at, &m.time_zone),
-            "end_date": local(m.ends_at, &m.time_zone),
+            "start_date": local_time(m.starts_at, &m.time_zone),
+            "end_date": local_time(m.ends_at, &m.time_zone),
             "all_day": false,
             "timezone": m.time_zone,
             "status": event_status(m.status),
@@ -264,10 +256,7 @@ impl Records {
             MotionResult::Pending | MotionResult::Tabled | MotionResult::Withdrawn => return None,
         };
         let meeting = self.meetings.iter().find(|x| x.id == m.meeting_id)?;
-        let date = meeting
-            .starts_at
-            .with_timezone(&zone(&meeting.time_zone))
-            .date_naive();
+        let date = local_date(meeting.starts_at, &meeting.time_zone);
         let counts = [
             ("yes", tally.yes),
             ("no", tally.no),
@@ -295,7 +284,7 @@ impl Records {
             "identifier": format!("{date}-{number}"),
             "motion_text": m.text,
             "motion_classification": [classification],
-            "start_date": local(meeting.starts_at, &meeting.time_zone),
+            "start_date": local_time(meeting.starts_at, &meeting.time_zone),
             "result": outcome,
             "organization": organization_id(self.body.id),
             "event_id": event_id(meeting.id),

@@ -37,19 +37,6 @@ pub struct AttendanceRate {
     pub attended: i32,
 }
 
-/// The bodies whose records the actor may see, and their reach.
-async fn visible_bodies(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-) -> AppResult<HashMap<Uuid, RecordsAccess>> {
-    Ok(access::all_bodies(db, actor)
-        .await?
-        .into_iter()
-        .filter(|(_, b)| b.access.sees())
-        .map(|(id, b)| (id, b.access))
-        .collect())
-}
-
 /// The person whose record is asked for: one the directory shows the actor,
 /// or one who sat on a body whose records the actor reads (a former member's
 /// votes stay part of the public record). `NOT_FOUND` otherwise.
@@ -62,7 +49,7 @@ pub async fn person(
         Err(AppError::NotFound) => {}
         shown => return shown,
     }
-    let bodies = visible_bodies(db, actor).await?;
+    let bodies = access::visible_bodies(db, actor, None).await?;
     let sat = body_membership::Entity::find()
         .filter(body_membership::Column::PersonId.eq(person_id))
         .filter(body_membership::Column::BodyId.is_in(bodies.keys().copied()))
@@ -83,7 +70,7 @@ pub async fn attendance_rate(
     person_id: Uuid,
     period: Period,
 ) -> AppResult<AttendanceRate> {
-    let bodies = visible_bodies(db, actor).await?;
+    let bodies = access::visible_bodies(db, actor, None).await?;
     let sat_on: HashSet<Uuid> = body_membership::Entity::find()
         .filter(body_membership::Column::PersonId.eq(person_id))
         .all(db)
@@ -147,7 +134,7 @@ pub async fn votes(
     period: Period,
     page: &PageRequest,
 ) -> AppResult<Page<VoteView>> {
-    let bodies = visible_bodies(db, actor).await?;
+    let bodies = access::visible_bodies(db, actor, None).await?;
     let meetings = Query::select()
         .column(meeting::Column::Id)
         .from(meeting::Entity)
@@ -183,8 +170,7 @@ pub async fn votes(
             .get(&vote.motion_id)
             .and_then(|m| body_of.get(m))
             .and_then(|b| bodies.get(b))
-            .copied()
-            .unwrap_or(RecordsAccess::None);
+            .map_or(RecordsAccess::None, |b| b.access);
         VoteView { vote, access }
     }))
 }

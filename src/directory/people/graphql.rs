@@ -5,7 +5,6 @@
 use super::domain::{
     ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone, expertise_list, language_list,
 };
-use super::loaders::{list_of, prime_lists};
 use super::service::{self, MembershipView};
 use crate::accounts::domain::{Name, Slug};
 use crate::directory::graphql::{ContactKind, ContactVisibility};
@@ -14,7 +13,7 @@ use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::graphql::organization::{Organization, load_organization};
 use crate::ids;
-use crate::loaders::prime;
+use crate::loaders::{list_of, prime, record_of};
 use crate::pagination::{PageRequest, complexity};
 use crate::{connection, mirror_enum};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
@@ -64,10 +63,6 @@ connection!(
     "body memberships"
 );
 
-fn vanished(what: &str, id: Uuid) -> AppError {
-    AppError::Internal(format!("{what} {id} vanished"))
-}
-
 /// Loads, in one query per kind, what the selected fields of `members` will
 /// ask for, so a roster costs the same number of statements whatever its size.
 async fn prime_members(
@@ -83,16 +78,16 @@ async fn prime_members(
     }
     let lists = &loaders.directory_people;
     if wants_in_person("contacts") {
-        prime_lists(&lists.contacts, people()).await?;
+        prime(&lists.contacts, people()).await?;
     }
     if wants_in_person("languages") {
-        prime_lists(&lists.languages, people()).await?;
+        prime(&lists.languages, people()).await?;
     }
     if wants_in_person("expertise") {
-        prime_lists(&lists.expertise, people()).await?;
+        prime(&lists.expertise, people()).await?;
     }
     if wants_in_person("memberships") {
-        prime_lists(&lists.memberships, people()).await?;
+        prime(&lists.memberships, people()).await?;
     }
     if wants("organization") {
         prime(
@@ -373,24 +368,14 @@ impl BodyMembership {
     /// The body.
     async fn body(&self, ctx: &Context<'_>) -> Result<Body> {
         let id = self.0.membership.body_id;
-        let found = loaders(ctx)?
-            .bodies
-            .load_one(id)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .ok_or_else(|| vanished("body", id))?;
-        Ok(Body(found))
+        Ok(Body(record_of(&loaders(ctx)?.bodies, id, "body").await?))
     }
     /// The person.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         let id = self.0.membership.person_id;
-        let found = loaders(ctx)?
-            .people
-            .load_one(id)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .ok_or_else(|| vanished("person", id))?;
-        Ok(Person(found))
+        Ok(Person(
+            record_of(&loaders(ctx)?.people, id, "person").await?,
+        ))
     }
     /// The post held.
     async fn post(&self) -> BodyPost {
@@ -494,7 +479,7 @@ impl PeopleQuery {
         let found =
             service::bodies(&state(ctx)?.db, actor(ctx)?, kind.map(Into::into), &request).await?;
         if selects(ctx, "currentMembers") || selects(ctx, "vacancies") {
-            prime_lists(
+            prime(
                 &loaders(ctx)?.directory_people.current_members,
                 found.items.iter().map(|b| b.id),
             )
@@ -564,16 +549,16 @@ impl PeopleQuery {
         let lists = &loaders(ctx)?.directory_people;
         let ids = || found.items.iter().map(|p| p.id);
         if selects(ctx, "contacts") {
-            prime_lists(&lists.contacts, ids()).await?;
+            prime(&lists.contacts, ids()).await?;
         }
         if selects(ctx, "languages") {
-            prime_lists(&lists.languages, ids()).await?;
+            prime(&lists.languages, ids()).await?;
         }
         if selects(ctx, "expertise") {
-            prime_lists(&lists.expertise, ids()).await?;
+            prime(&lists.expertise, ids()).await?;
         }
         if selects(ctx, "memberships") {
-            prime_lists(&lists.memberships, ids()).await?;
+            prime(&lists.memberships, ids()).await?;
         }
         Ok(PersonConnection::from_page(found, Person))
     }

@@ -5,7 +5,7 @@
 //! filters ([`super::service::visible_contacts`], [`super::service::visible_memberships`]).
 
 use super::service::{self, MembershipView};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{person_contact, person_expertise, person_language};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -142,33 +142,4 @@ impl PeopleLoaders {
             current_members: list(CurrentMembersByBody(db.clone())),
         }
     }
-}
-
-/// The list of `key` from `loader`, empty when the key has no rows.
-pub async fn list_of<L>(loader: &ListLoader<L>, key: Uuid) -> AppResult<L::Value>
-where
-    L: Loader<Uuid, Error = LoadError>,
-    L::Value: Default,
-{
-    Ok(loader
-        .load_one(key)
-        .await
-        .map_err(|e| AppError::Internal(format!("loading: {e}")))?
-        .unwrap_or_default())
-}
-
-/// Loads every key of a list in one query, so that its items then find
-/// their rows in the loader's cache (see [`crate::loaders`]).
-pub async fn prime_lists<L>(
-    loader: &ListLoader<L>,
-    keys: impl IntoIterator<Item = Uuid>,
-) -> AppResult<()>
-where
-    L: Loader<Uuid, Error = LoadError>,
-{
-    loader
-        .load_many(keys)
-        .await
-        .map_err(|e| AppError::Internal(format!("loading: {e}")))?;
-    Ok(())
 }

@@ -4,12 +4,13 @@
 //! and split into several queries; primed, they all find the cache, and the
 //! number of statements depends on the selection, never on the sizes.
 
+use super::types::Meeting;
 use crate::error::AppResult;
-use crate::graphql::context::loaders;
-use crate::loaders::prime;
+use crate::graphql::context::{actor, loaders, state};
+use crate::loaders::{load_all, prime};
+use crate::records::meetings;
 use async_graphql::{Context, Lookahead};
 use entity::meeting;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Where meetings sit in the selection: the field itself, or a
@@ -46,6 +47,19 @@ impl<'a> Selection<'a> {
     }
 }
 
+/// The meeting `id` as the actor may see it, with the loaders primed for
+/// the selection of the field that returns it.
+pub async fn primed_meeting(ctx: &Context<'_>, id: Uuid) -> AppResult<Meeting> {
+    let found = meetings::meeting(&state(ctx)?.db, actor(ctx)?, id).await?;
+    prime_meetings(
+        ctx,
+        std::slice::from_ref(&found.meeting),
+        &Selection::single(ctx),
+    )
+    .await?;
+    Ok(found.into())
+}
+
 /// Primes the loaders for `meetings` as `selection` will read them.
 pub async fn prime_meetings(
     ctx: &Context<'_>,
@@ -64,23 +78,18 @@ pub async fn prime_meetings(
         prime(&records.attendance, ids.iter().copied()).await?;
     }
     if roster {
-        let seated = records
-            .seated
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+        let seated = load_all(&records.seated, ids.iter().copied()).await?;
         if selection.has(&["attendance", "person"]) {
             people.extend(seated.values().flatten().map(|m| m.person_id));
         }
     }
     let agenda = selection.has(&["agenda"]) || selection.has(&["motions", "agendaItem"]);
     if agenda {
-        let items: HashMap<Uuid, Vec<entity::agenda_item::Model>> = records
-            .agenda_items
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
-        let items: Vec<_> = items.into_values().flatten().collect();
+        let items: Vec<_> = load_all(&records.agenda_items, ids.iter().copied())
+            .await?
+            .into_values()
+            .flatten()
+            .collect();
         if selection.has(&["agenda", "documents"]) {
             prime(&records.documents, items.iter().map(|i| i.id)).await?;
         }
@@ -89,19 +98,12 @@ pub async fn prime_meetings(
         }
     }
     if selection.has(&["motions"]) || selection.has(&["agenda", "motions"]) {
-        let motions: Vec<_> = records
-            .motions_by_meeting
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?
+        let motions: Vec<_> = load_all(&records.motions_by_meeting, ids.iter().copied())
+            .await?
             .into_values()
             .flatten()
             .collect();
-        let votes = records
-            .votes
-            .load_many(motions.iter().map(|m| m.id))
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+        let votes = load_all(&records.votes, motions.iter().map(|m| m.id)).await?;
         if selection.has(&["motions", "mover"]) || selection.has(&["motions", "seconder"]) {
             for m in &motions {
                 people.push(m.mover_person_id);
@@ -113,11 +115,8 @@ pub async fn prime_meetings(
         }
     }
     if selection.has(&["minutes"]) || selection.has(&["minutesCorrections"]) {
-        let minutes: Vec<_> = records
-            .minutes
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?
+        let minutes: Vec<_> = load_all(&records.minutes, ids.iter().copied())
+            .await?
             .into_values()
             .flatten()
             .collect();
@@ -127,11 +126,7 @@ pub async fn prime_meetings(
         prime(&records.action_items, ids.iter().copied()).await?;
     }
     if selection.has(&["actionItemReviews"]) {
-        records
-            .reviews_at
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+        prime(&records.reviews_at, ids.iter().copied()).await?;
     }
     if !people.is_empty() {
         prime(&loaders.people, people).await?;

@@ -1,12 +1,12 @@
 //! Queries of the records.
 
-use super::prime::{Selection, prime_meetings};
+use super::prime::{Selection, prime_meetings, primed_meeting};
 use super::types::{
     ActionItem, ActionItemConnection, ActionItemStatus, Meeting, MeetingConnection, MeetingStatus,
-    Vote, VoteConnection, VotingRecord,
+    Vote, VoteConnection,
 };
 use crate::directory::people::graphql::Person;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
@@ -18,6 +18,8 @@ use crate::records::reports::{self, Period};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use entity::person;
+use tokio::sync::OnceCell;
 
 /// Which meetings to list.
 #[derive(InputObject, Default)]
@@ -116,14 +118,7 @@ impl RecordsQuery {
         #[graphql(desc = "The meeting's id.")] id: ID,
     ) -> Result<Meeting> {
         let id = ids::decode_as(&id, "Meeting", "id")?;
-        let found = meetings::meeting(&state(ctx)?.db, actor(ctx)?, id).await?;
-        prime_meetings(
-            ctx,
-            std::slice::from_ref(&found.meeting),
-            &Selection::single(ctx),
-        )
-        .await?;
-        Ok(found.into())
+        Ok(primed_meeting(ctx, id).await?)
     }
 
     /// Action items the viewer may see, soonest due first: by default the
@@ -243,8 +238,20 @@ impl RecordsQuery {
             from,
             to,
             period,
+            rate: OnceCell::new(),
         })
     }
+}
+
+/// A person's record over a period: attendance and votes, from the meetings
+/// the viewer may see.
+pub struct VotingRecord {
+    person: person::Model,
+    from: NaiveDate,
+    to: NaiveDate,
+    period: Period,
+    /// Computed once, by the first of the attendance fields selected.
+    rate: OnceCell<reports::AttendanceRate>,
 }
 
 /// A person's record over a period: attendance and votes, from the meetings
@@ -309,10 +316,12 @@ impl VotingRecord {
 }
 
 impl VotingRecord {
-    async fn rate(&self, ctx: &Context<'_>) -> Result<reports::AttendanceRate> {
-        Ok(
-            reports::attendance_rate(&state(ctx)?.db, actor(ctx)?, self.person.id, self.period)
-                .await?,
-        )
+    async fn rate(&self, ctx: &Context<'_>) -> AppResult<reports::AttendanceRate> {
+        let db = &state(ctx)?.db;
+        let actor = actor(ctx)?;
+        self.rate
+            .get_or_try_init(|| reports::attendance_rate(db, actor, self.person.id, self.period))
+            .await
+            .copied()
     }
 }

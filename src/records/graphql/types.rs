@@ -5,19 +5,18 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::context::loaders;
 use crate::graphql::organization::{Organization, load_organization};
 use crate::ids;
-use crate::loaders::{children, prime};
+use crate::loaders::{list_of, prime, record_of};
 use crate::policy::{self, RecordsAccess};
 use crate::records::action_items::ActionItemView;
 use crate::records::attendance::quorum;
-use crate::records::domain::zone;
+use crate::records::domain::local_time;
 use crate::records::meetings::MeetingView;
 use crate::records::motions::{self, Tally};
 use crate::{connection, mirror_enum};
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Union};
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    action_item, action_item_review, agenda_item, attendance_record, meeting, minutes, motion,
-    person, vote,
+    action_item, action_item_review, agenda_item, attendance_record, meeting, minutes, motion, vote,
 };
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -163,35 +162,39 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 
 /// The person `id` through the request's loader.
 pub async fn load_person(ctx: &Context<'_>, id: Uuid) -> Result<Person> {
-    let found = loaders(ctx)?
-        .people
-        .load_one(id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| internal(format!("person {id} vanished")))?;
-    Ok(Person(found))
+    Ok(Person(
+        record_of(&loaders(ctx)?.people, id, "person").await?,
+    ))
 }
 
 async fn load_meeting(ctx: &Context<'_>, id: Uuid, access: RecordsAccess) -> Result<Meeting> {
-    let found = loaders(ctx)?
-        .records
-        .meetings
-        .load_one(id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| internal(format!("meeting {id} vanished")))?;
-    Ok(Meeting::new(found, access))
+    let row = record_of(&loaders(ctx)?.records.meetings, id, "meeting").await?;
+    Ok(Meeting::new(row, access))
 }
 
-fn local(at: DateTime<Utc>, zone_name: &str) -> String {
-    at.with_timezone(&zone(zone_name))
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
+async fn load_body(ctx: &Context<'_>, id: Uuid) -> AppResult<entity::body::Model> {
+    record_of(&loaders(ctx)?.bodies, id, "body").await
 }
 
-/// Loads the people `ids` in one query so that the items about to ask for
-/// them find them in the loader's cache.
-async fn prime_people(ctx: &Context<'_>, ids: impl IntoIterator<Item = Uuid>) -> AppResult<()> {
-    prime(&loaders(ctx)?.people, ids).await
+async fn load_motion(ctx: &Context<'_>, id: Uuid, access: RecordsAccess) -> Result<Motion> {
+    let row = record_of(&loaders(ctx)?.records.motions, id, "motion").await?;
+    Ok(Motion::new(row, access))
+}
+
+/// The motions of a meeting that `keep` selects, in the order made.
+async fn motions_of(
+    ctx: &Context<'_>,
+    meeting_id: Uuid,
+    access: RecordsAccess,
+    keep: impl Fn(&motion::Model) -> bool,
+) -> AppResult<Vec<Motion>> {
+    let mut rows = list_of(&loaders(ctx)?.records.motions_by_meeting, meeting_id).await?;
+    rows.retain(keep);
+    rows.sort_by_key(|m| (m.created_at, m.id));
+    Ok(rows
+        .into_iter()
+        .map(|row| Motion::new(row, access))
+        .collect())
 }
 
 // ---------------------------------------------------------------- Meeting
@@ -213,19 +216,8 @@ impl Meeting {
         policy::may_read_agenda(self.access, self.row.agenda_published_at.is_some())
     }
 
-    async fn motion_rows(&self, ctx: &Context<'_>) -> AppResult<Vec<motion::Model>> {
-        if !self.agenda_visible() {
-            return Ok(Vec::new());
-        }
-        let loaders = loaders(ctx)?;
-        let mut rows = children(&loaders.records.motions_by_meeting, self.row.id).await?;
-        rows.sort_by_key(|m| (m.created_at, m.id));
-        prime(&loaders.records.votes, rows.iter().map(|m| m.id)).await?;
-        Ok(rows)
-    }
-
     async fn minutes_rows(&self, ctx: &Context<'_>) -> AppResult<Vec<minutes::Model>> {
-        let mut rows = children(&loaders(ctx)?.records.minutes, self.row.id).await?;
+        let mut rows = list_of(&loaders(ctx)?.records.minutes, self.row.id).await?;
         rows.retain(|m| policy::may_read_minutes(self.access, m.status));
         rows.sort_by_key(|m| m.number);
         Ok(rows)
@@ -248,13 +240,7 @@ impl Meeting {
     }
     /// The body that meets.
     async fn body(&self, ctx: &Context<'_>) -> Result<Body> {
-        let found = loaders(ctx)?
-            .bodies
-            .load_one(self.row.body_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("meeting without body"))?;
-        Ok(Body(found))
+        Ok(Body(load_body(ctx, self.row.body_id).await?))
     }
     /// What kind of meeting.
     async fn kind(&self) -> MeetingKind {
@@ -278,11 +264,11 @@ impl Meeting {
     }
     /// Start in the body's local time, RFC 3339 with offset (`2026-12-10T18:00:00-05:00`).
     async fn local_starts_at(&self) -> String {
-        local(self.row.starts_at, &self.row.time_zone)
+        local_time(self.row.starts_at, &self.row.time_zone)
     }
     /// End in the body's local time, RFC 3339 with offset.
     async fn local_ends_at(&self) -> String {
-        local(self.row.ends_at, &self.row.time_zone)
+        local_time(self.row.ends_at, &self.row.time_zone)
     }
     /// Where it meets in person.
     async fn location(&self) -> Option<&str> {
@@ -320,16 +306,8 @@ impl Meeting {
         if !self.agenda_visible() {
             return Ok(Vec::new());
         }
-        let loaders = loaders(ctx)?;
-        let mut rows = children(&loaders.records.agenda_items, self.row.id).await?;
+        let mut rows = list_of(&loaders(ctx)?.records.agenda_items, self.row.id).await?;
         rows.sort_by_key(|i| (i.position, i.created_at));
-        let ahead = ctx.look_ahead();
-        if ahead.field("documents").exists() {
-            prime(&loaders.records.documents, rows.iter().map(|i| i.id)).await?;
-        }
-        if ahead.field("presenter").exists() {
-            prime_people(ctx, rows.iter().filter_map(|i| i.presenter_person_id)).await?;
-        }
         Ok(rows
             .into_iter()
             .map(|row| AgendaItem {
@@ -342,13 +320,8 @@ impl Meeting {
     /// how they attended (null until recorded).
     async fn attendance(&self, ctx: &Context<'_>) -> Result<Vec<AttendanceLine>> {
         let loaders = loaders(ctx)?;
-        let seated =
-            crate::directory::people::loaders::list_of(&loaders.records.seated, self.row.id)
-                .await?;
-        let records = children(&loaders.records.attendance, self.row.id).await?;
-        if ctx.look_ahead().field("person").exists() {
-            prime_people(ctx, seated.iter().map(|m| m.person_id)).await?;
-        }
+        let seated = list_of(&loaders.records.seated, self.row.id).await?;
+        let records = list_of(&loaders.records.attendance, self.row.id).await?;
         Ok(seated
             .into_iter()
             .map(|m| AttendanceLine {
@@ -364,7 +337,7 @@ impl Meeting {
     }
     /// Guests recorded by name.
     async fn guests(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        let mut records = children(&loaders(ctx)?.records.attendance, self.row.id).await?;
+        let mut records = list_of(&loaders(ctx)?.records.attendance, self.row.id).await?;
         records.sort_by_key(|r| (r.created_at, r.id));
         Ok(records.into_iter().filter_map(|r| r.guest_name).collect())
     }
@@ -372,17 +345,10 @@ impl Meeting {
     /// holders take part (present, remote or late).
     async fn quorum(&self, ctx: &Context<'_>) -> Result<Quorum> {
         let loaders = loaders(ctx)?;
-        let seated =
-            crate::directory::people::loaders::list_of(&loaders.records.seated, self.row.id)
-                .await?;
+        let seated = list_of(&loaders.records.seated, self.row.id).await?;
         let records: Vec<attendance_record::Model> =
-            children(&loaders.records.attendance, self.row.id).await?;
-        let body = loaders
-            .bodies
-            .load_one(self.row.body_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("meeting without body"))?;
+            list_of(&loaders.records.attendance, self.row.id).await?;
+        let body = load_body(ctx, self.row.body_id).await?;
         let q = quorum(body.seats, &seated, &records, &HashSet::new());
         Ok(Quorum {
             seats: q.seats,
@@ -393,33 +359,10 @@ impl Meeting {
     }
     /// Motions made at the meeting, amendments included, in the order made.
     async fn motions(&self, ctx: &Context<'_>) -> Result<Vec<Motion>> {
-        let rows = self.motion_rows(ctx).await?;
-        let ahead = ctx.look_ahead();
-        if ahead.field("mover").exists()
-            || ahead.field("seconder").exists()
-            || ahead.field("votes").field("person").exists()
-        {
-            let votes = loaders(ctx)?
-                .records
-                .votes
-                .load_many(rows.iter().map(|m| m.id))
-                .await
-                .map_err(internal)?;
-            let mut people: Vec<Uuid> = Vec::new();
-            for m in &rows {
-                people.push(m.mover_person_id);
-                people.extend(m.seconder_person_id);
-            }
-            people.extend(votes.values().flatten().map(|v| v.person_id));
-            prime_people(ctx, people).await?;
+        if !self.agenda_visible() {
+            return Ok(Vec::new());
         }
-        Ok(rows
-            .into_iter()
-            .map(|row| Motion {
-                row,
-                access: self.access,
-            })
-            .collect())
+        Ok(motions_of(ctx, self.row.id, self.access, |_| true).await?)
     }
     /// The minutes of the meeting; null when none are drafted, or, for the
     /// public, until they are published.
@@ -449,7 +392,7 @@ impl Meeting {
     }
     /// Action items decided at this meeting.
     async fn action_items(&self, ctx: &Context<'_>) -> Result<Vec<ActionItem>> {
-        let mut rows = children(&loaders(ctx)?.records.action_items, self.row.id).await?;
+        let mut rows = list_of(&loaders(ctx)?.records.action_items, self.row.id).await?;
         rows.sort_by_key(|i| (i.created_at, i.id));
         Ok(rows
             .into_iter()
@@ -461,11 +404,7 @@ impl Meeting {
     }
     /// Reviews of earlier action items recorded at this meeting.
     async fn action_item_reviews(&self, ctx: &Context<'_>) -> Result<Vec<ActionItemReview>> {
-        let mut rows = crate::directory::people::loaders::list_of(
-            &loaders(ctx)?.records.reviews_at,
-            self.row.id,
-        )
-        .await?;
+        let mut rows = list_of(&loaders(ctx)?.records.reviews_at, self.row.id).await?;
         rows.sort_by_key(|r| (r.created_at, r.id));
         Ok(rows
             .into_iter()
@@ -586,7 +525,7 @@ impl AgendaItem {
     }
     /// Attached documents, in order.
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<AgendaDocument>> {
-        let mut rows = children(&loaders(ctx)?.records.documents, self.row.id).await?;
+        let mut rows = list_of(&loaders(ctx)?.records.documents, self.row.id).await?;
         rows.sort_by_key(|d| d.position);
         Ok(rows
             .into_iter()
@@ -598,20 +537,11 @@ impl AgendaItem {
     }
     /// Motions made on this item, in the order made.
     async fn motions(&self, ctx: &Context<'_>) -> Result<Vec<Motion>> {
-        let mut rows = children(
-            &loaders(ctx)?.records.motions_by_meeting,
-            self.row.meeting_id,
-        )
-        .await?;
-        rows.retain(|m| m.agenda_item_id == self.row.id);
-        rows.sort_by_key(|m| (m.created_at, m.id));
-        Ok(rows
-            .into_iter()
-            .map(|row| Motion {
-                row,
-                access: self.access,
-            })
-            .collect())
+        let item = self.row.id;
+        Ok(motions_of(ctx, self.row.meeting_id, self.access, |m| {
+            m.agenda_item_id == item
+        })
+        .await?)
     }
 }
 
@@ -639,7 +569,7 @@ impl Motion {
     }
 
     async fn vote_rows(&self, ctx: &Context<'_>) -> AppResult<Vec<vote::Model>> {
-        let mut rows = children(&loaders(ctx)?.records.votes, self.row.id).await?;
+        let mut rows = list_of(&loaders(ctx)?.records.votes, self.row.id).await?;
         rows.sort_by_key(|v| (v.created_at, v.id));
         Ok(rows)
     }
@@ -658,7 +588,7 @@ impl Motion {
     }
     /// The agenda item it was made on.
     async fn agenda_item(&self, ctx: &Context<'_>) -> Result<AgendaItem> {
-        let rows = children(&loaders(ctx)?.records.agenda_items, self.row.meeting_id).await?;
+        let rows = list_of(&loaders(ctx)?.records.agenda_items, self.row.meeting_id).await?;
         let row = rows
             .into_iter()
             .find(|i| i.id == self.row.agenda_item_id)
@@ -667,31 +597,18 @@ impl Motion {
     }
     /// The motion this one amends (null for a main motion).
     async fn amends(&self, ctx: &Context<'_>) -> Result<Option<Motion>> {
-        let Some(id) = self.row.amends_motion_id else {
-            return Ok(None);
-        };
-        let row = loaders(ctx)?
-            .records
-            .motions
-            .load_one(id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("amended motion vanished"))?;
-        Ok(Some(Motion::new(row, self.access)))
+        match self.row.amends_motion_id {
+            Some(id) => Ok(Some(load_motion(ctx, id, self.access).await?)),
+            None => Ok(None),
+        }
     }
     /// Amendments of this motion, in the order made; they are voted first.
     async fn amendments(&self, ctx: &Context<'_>) -> Result<Vec<Motion>> {
-        let mut rows = children(
-            &loaders(ctx)?.records.motions_by_meeting,
-            self.row.meeting_id,
-        )
-        .await?;
-        rows.retain(|m| m.amends_motion_id == Some(self.row.id));
-        rows.sort_by_key(|m| (m.created_at, m.id));
-        Ok(rows
-            .into_iter()
-            .map(|row| Motion::new(row, self.access))
-            .collect())
+        let amended = Some(self.row.id);
+        Ok(motions_of(ctx, self.row.meeting_id, self.access, |m| {
+            m.amends_motion_id == amended
+        })
+        .await?)
     }
     /// What is moved.
     async fn text(&self) -> &str {
@@ -785,14 +702,7 @@ impl Vote {
     }
     /// The motion.
     async fn motion(&self, ctx: &Context<'_>) -> Result<Motion> {
-        let row = loaders(ctx)?
-            .records
-            .motions
-            .load_one(self.row.motion_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("vote without motion"))?;
-        Ok(Motion::new(row, self.access))
+        load_motion(ctx, self.row.motion_id, self.access).await
     }
     /// When it was recorded.
     async fn recorded_at(&self) -> DateTime<Utc> {
@@ -836,7 +746,7 @@ impl Minutes {
         let Some(id) = self.row.corrects_minutes_id else {
             return Ok(None);
         };
-        let rows = children(&loaders(ctx)?.records.minutes, self.row.meeting_id).await?;
+        let rows = list_of(&loaders(ctx)?.records.minutes, self.row.meeting_id).await?;
         Ok(rows
             .into_iter()
             .find(|m| m.id == id)
@@ -848,7 +758,7 @@ impl Minutes {
     }
     /// The text: the latest revision.
     async fn text(&self, ctx: &Context<'_>) -> Result<String> {
-        let rows = children(&loaders(ctx)?.records.revisions, self.row.id).await?;
+        let rows = list_of(&loaders(ctx)?.records.revisions, self.row.id).await?;
         Ok(rows
             .into_iter()
             .max_by_key(|r| r.number)
@@ -860,7 +770,7 @@ impl Minutes {
         if !self.access.reads_drafts() {
             return Ok(Vec::new());
         }
-        let mut rows = children(&loaders(ctx)?.records.revisions, self.row.id).await?;
+        let mut rows = list_of(&loaders(ctx)?.records.revisions, self.row.id).await?;
         rows.sort_by_key(|r| r.number);
         let authors: Vec<Uuid> = rows.iter().filter_map(|r| r.author_user_id).collect();
         prime(&loaders(ctx)?.users, authors).await?;
@@ -886,17 +796,10 @@ impl Minutes {
     }
     /// The passed motion, at a later meeting, that approved them.
     async fn approved_by(&self, ctx: &Context<'_>) -> Result<Option<Motion>> {
-        let Some(id) = self.row.approved_by_motion_id else {
-            return Ok(None);
-        };
-        let row = loaders(ctx)?
-            .records
-            .motions
-            .load_one(id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("approving motion vanished"))?;
-        Ok(Some(Motion::new(row, self.access)))
+        match self.row.approved_by_motion_id {
+            Some(id) => Ok(Some(load_motion(ctx, id, self.access).await?)),
+            None => Ok(None),
+        }
     }
     /// When they were approved.
     async fn approved_at(&self) -> Option<DateTime<Utc>> {
@@ -964,13 +867,7 @@ impl ActionItem {
     }
     /// The body that decided it.
     async fn body(&self, ctx: &Context<'_>) -> Result<Body> {
-        let found = loaders(ctx)?
-            .bodies
-            .load_one(self.row.body_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("action item without body"))?;
-        Ok(Body(found))
+        Ok(Body(load_body(ctx, self.row.body_id).await?))
     }
     /// The meeting that decided it.
     async fn meeting(&self, ctx: &Context<'_>) -> Result<Meeting> {
@@ -1002,18 +899,13 @@ impl ActionItem {
     }
     /// Whether it is still open after its due date (in the body's time zone).
     async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
-        let body = loaders(ctx)?
-            .bodies
-            .load_one(self.row.body_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("action item without body"))?;
+        let body = load_body(ctx, self.row.body_id).await?;
         Ok(self.row.status.is_open()
             && self.row.due_on < crate::directory::people::service::today_at(&body))
     }
     /// Its reviews at later meetings, oldest first: the item's story.
     async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<ActionItemReview>> {
-        let mut rows = children(&loaders(ctx)?.records.reviews, self.row.id).await?;
+        let mut rows = list_of(&loaders(ctx)?.records.reviews, self.row.id).await?;
         rows.sort_by_key(|r| (r.created_at, r.id));
         Ok(rows
             .into_iter()
@@ -1045,13 +937,12 @@ impl ActionItemReview {
     }
     /// The item reviewed.
     async fn action_item(&self, ctx: &Context<'_>) -> Result<ActionItem> {
-        let row = loaders(ctx)?
-            .records
-            .action_item_by_id
-            .load_one(self.row.action_item_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("review without action item"))?;
+        let row = record_of(
+            &loaders(ctx)?.records.action_item_by_id,
+            self.row.action_item_id,
+            "action item",
+        )
+        .await?;
         Ok(ActionItem::new(row, self.access))
     }
     /// What was reported.
@@ -1070,17 +961,4 @@ impl ActionItemReview {
     async fn recorded_at(&self) -> DateTime<Utc> {
         self.row.created_at
     }
-}
-
-/// A person's record over a period: attendance and votes, from the meetings
-/// the viewer may see.
-pub struct VotingRecord {
-    /// The person.
-    pub person: person::Model,
-    /// Start of the period (included).
-    pub from: NaiveDate,
-    /// End of the period (included).
-    pub to: NaiveDate,
-    /// The period as instants.
-    pub period: crate::records::reports::Period,
 }
