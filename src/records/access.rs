@@ -6,6 +6,7 @@ use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::people::service as people;
 use crate::error::{AppError, AppResult};
+use crate::loaders::IdEntity;
 use crate::policy::{self, RecordsAccess};
 use entity::{body, body_membership, meeting, person};
 use sea_orm::sea_query::Expr;
@@ -194,4 +195,52 @@ pub async fn meeting_to_change(
     let found = meeting_and_body(txn, actor, meeting_id).await?;
     policy::authorize_records_change(actor, found.body.access)?;
     Ok(found)
+}
+
+/// A row kept as part of one meeting's record.
+pub trait MeetingRecord: IdEntity {
+    /// The meeting the row belongs to.
+    fn meeting_of(model: &Self::Model) -> Uuid;
+}
+
+macro_rules! meeting_record {
+    ($($module:ident),+) => {$(
+        impl MeetingRecord for entity::$module::Entity {
+            fn meeting_of(model: &Self::Model) -> Uuid { model.meeting_id }
+        }
+    )+};
+}
+meeting_record!(agenda_item, motion, minutes);
+
+async fn find<E: IdEntity>(db: &impl ConnectionTrait, id: Uuid) -> AppResult<E::Model> {
+    E::find()
+        .filter(E::id_column().eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A row of a meeting's record with its meeting, if the actor may see the
+/// meeting (the caller then asks the policy about the row itself).
+pub async fn record<E: MeetingRecord>(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<(E::Model, MeetingAccess)> {
+    let row = find::<E>(db, id).await?;
+    let found = meeting(db, actor, E::meeting_of(&row)).await?;
+    Ok((row, found))
+}
+
+/// A row of a meeting's record whose records the actor keeps, read again
+/// once [`meeting_to_change`] holds the meeting, so that it reflects every
+/// earlier change.
+pub async fn record_to_change<E: MeetingRecord>(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<(E::Model, MeetingAccess)> {
+    let meeting_id = E::meeting_of(&find::<E>(txn, id).await?);
+    let found = meeting_to_change(txn, actor, meeting_id).await?;
+    Ok((find::<E>(txn, id).await?, found))
 }

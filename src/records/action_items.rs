@@ -5,7 +5,7 @@
 //! an item's status changes only through reviews.
 
 use super::access::{self, BodyAccess};
-use super::meetings::{commit, ensure_not_called_off, ensure_not_sealed, event};
+use super::meetings::{commit, ensure_record_open, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
@@ -114,8 +114,7 @@ pub async fn create(
     {
         return Ok(done);
     }
-    ensure_not_called_off(&found.meeting)?;
-    ensure_not_sealed(&txn, found.meeting.id).await?;
+    ensure_record_open(&txn, &found.meeting).await?;
     if let Some(item_id) = input.agenda_item_id {
         agenda_item::Entity::find_by_id(item_id)
             .one(&txn)
@@ -211,8 +210,7 @@ pub async fn review(
             "must be later than the meeting that created the item",
         ));
     }
-    ensure_not_called_off(&found.meeting)?;
-    ensure_not_sealed(&txn, found.meeting.id).await?;
+    ensure_record_open(&txn, &found.meeting).await?;
     let status = input.status.unwrap_or(item.status);
     let due_on = input.due_on.unwrap_or(item.due_on);
     action_item_review::ActiveModel {

@@ -3,7 +3,7 @@
 //! meeting was cancelled or postponed (its agenda moved with it).
 
 use super::access::{self, MeetingAccess};
-use super::meetings::{commit, ensure_not_called_off, ensure_not_sealed, event};
+use super::meetings::{commit, ensure_record_open, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::{optional_text, required_text, web_address};
@@ -104,12 +104,6 @@ async fn parse(db: &impl ConnectionTrait, input: AgendaItemInput) -> AppResult<I
     })
 }
 
-/// `CONFLICT` unless the agenda of this meeting may change.
-async fn ensure_agenda_open(db: &impl ConnectionTrait, found: &MeetingAccess) -> AppResult<()> {
-    ensure_not_called_off(&found.meeting)?;
-    ensure_not_sealed(db, found.meeting.id).await
-}
-
 async fn items_of(
     db: &impl ConnectionTrait,
     meeting_id: Uuid,
@@ -186,7 +180,7 @@ pub async fn add_item(
     {
         return Ok(done);
     }
-    ensure_agenda_open(&txn, &found).await?;
+    ensure_record_open(&txn, &found.meeting).await?;
     let mut items = items_of(&txn, meeting_id).await?;
     if items.len() >= MAX_ITEMS {
         return Err(AppError::Conflict(format!(
@@ -244,12 +238,9 @@ async fn item_to_change(
     actor: &Actor,
     item_id: Uuid,
 ) -> AppResult<(agenda_item::Model, MeetingAccess)> {
-    let item = agenda_item::Entity::find_by_id(item_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let found = access::meeting_to_change(txn, actor, item.meeting_id).await?;
-    ensure_agenda_open(txn, &found).await?;
+    let (item, found) =
+        access::record_to_change::<agenda_item::Entity>(txn, actor, item_id).await?;
+    ensure_record_open(txn, &found.meeting).await?;
     Ok((item, found))
 }
 
@@ -328,7 +319,7 @@ pub async fn reorder(
 ) -> AppResult<()> {
     let txn = db.begin().await?;
     let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
-    ensure_agenda_open(&txn, &found).await?;
+    ensure_record_open(&txn, &found.meeting).await?;
     let mut items = items_of(&txn, meeting_id).await?;
     let unique: HashSet<Uuid> = item_ids.iter().copied().collect();
     let known: HashSet<Uuid> = items.iter().map(|i| i.id).collect();
@@ -368,11 +359,7 @@ pub async fn item(
     actor: &Actor,
     item_id: Uuid,
 ) -> AppResult<(agenda_item::Model, MeetingAccess)> {
-    let item = agenda_item::Entity::find_by_id(item_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let found = access::meeting(db, actor, item.meeting_id).await?;
+    let (item, found) = access::record::<agenda_item::Entity>(db, actor, item_id).await?;
     policy::reveal(policy::may_read_agenda(
         found.body.access,
         found.meeting.agenda_published_at.is_some(),

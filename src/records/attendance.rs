@@ -5,7 +5,7 @@
 
 use super::access;
 use super::domain::local_date;
-use super::meetings::{commit, ensure_in_session, ensure_not_sealed, event};
+use super::meetings::{commit, ensure_in_session, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
@@ -186,8 +186,7 @@ pub async fn record(
         .transpose()?;
     let txn = db.begin().await?;
     let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
-    ensure_in_session(&found.meeting)?;
-    ensure_not_sealed(&txn, meeting_id).await?;
+    ensure_in_session(&txn, &found.meeting).await?;
     let seated: HashMap<Uuid, body_membership::Model> = seated_at_meeting(&txn, &found.meeting)
         .await?
         .into_iter()

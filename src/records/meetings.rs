@@ -65,7 +65,7 @@ impl Keyed for MeetingView {
 
 /// `CONFLICT` when the meeting was cancelled or postponed: nothing is
 /// recorded, decided or put on the agenda at a meeting that did not take place.
-pub fn ensure_not_called_off(m: &meeting::Model) -> AppResult<()> {
+fn ensure_not_called_off(m: &meeting::Model) -> AppResult<()> {
     match m.status {
         MeetingStatus::Cancelled | MeetingStatus::Postponed => Err(AppError::Conflict(format!(
             "the meeting was {}: nothing can be recorded at it",
@@ -75,23 +75,13 @@ pub fn ensure_not_called_off(m: &meeting::Model) -> AppResult<()> {
     }
 }
 
-/// `CONFLICT` unless the meeting can take a record of what happens at it
-/// (attendance, motions, votes): scheduled or held, and begun.
-pub fn ensure_in_session(m: &meeting::Model) -> AppResult<()> {
+/// `CONFLICT` unless the meeting's record can still change: it was not
+/// cancelled or postponed, and its minutes are not published (then its
+/// agenda, attendance, motions and votes are the public record for good).
+pub async fn ensure_record_open(db: &impl ConnectionTrait, m: &meeting::Model) -> AppResult<()> {
     ensure_not_called_off(m)?;
-    if m.starts_at - OPENS_BEFORE_START > now() {
-        return Err(AppError::Conflict(
-            "the meeting has not begun: record it once it is under way".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// `CONFLICT` when the meeting's minutes are published: its agenda,
-/// attendance, motions and votes are then the public record and never change.
-pub async fn ensure_not_sealed(db: &impl ConnectionTrait, meeting_id: Uuid) -> AppResult<()> {
     let published = minutes::Entity::find()
-        .filter(minutes::Column::MeetingId.eq(meeting_id))
+        .filter(minutes::Column::MeetingId.eq(m.id))
         .filter(minutes::Column::Number.eq(0))
         .filter(minutes::Column::Status.eq(MinutesStatus::Published))
         .one(db)
@@ -99,6 +89,18 @@ pub async fn ensure_not_sealed(db: &impl ConnectionTrait, meeting_id: Uuid) -> A
     if published.is_some() {
         return Err(AppError::Conflict(
             "the minutes of this meeting are published: its record can no longer change".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `CONFLICT` unless the meeting can take a record of what happens at it
+/// (attendance, motions, votes): its record is open and it has begun.
+pub async fn ensure_in_session(db: &impl ConnectionTrait, m: &meeting::Model) -> AppResult<()> {
+    ensure_record_open(db, m).await?;
+    if m.starts_at - OPENS_BEFORE_START > now() {
+        return Err(AppError::Conflict(
+            "the meeting has not begun: record it once it is under way".into(),
         ));
     }
     Ok(())

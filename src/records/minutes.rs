@@ -129,7 +129,8 @@ pub async fn draft_correction(
 ) -> AppResult<minutes::Model> {
     let text = required_text(text, "text", MAX_TEXT)?;
     let txn = db.begin().await?;
-    let (target, found) = minutes_to_change(&txn, actor, minutes_id).await?;
+    let (target, found) =
+        access::record_to_change::<minutes::Entity>(&txn, actor, minutes_id).await?;
     let keyed = key.map(|key| Keyed {
         key,
         field: "idempotencyKey",
@@ -176,24 +177,6 @@ pub async fn draft_correction(
     .await
 }
 
-async fn minutes_to_change(
-    txn: &impl ConnectionTrait,
-    actor: &Actor,
-    minutes_id: Uuid,
-) -> AppResult<(minutes::Model, MeetingAccess)> {
-    let m = minutes::Entity::find_by_id(minutes_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let found = access::meeting_to_change(txn, actor, m.meeting_id).await?;
-    // Re-read under the meeting's lock: the status may just have changed.
-    let m = minutes::Entity::find_by_id(minutes_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((m, found))
-}
-
 /// Every revision of minutes, oldest first.
 pub async fn revisions_of(
     db: &impl ConnectionTrait,
@@ -217,7 +200,7 @@ pub async fn revise(
 ) -> AppResult<minutes::Model> {
     let text = required_text(text, "text", MAX_TEXT)?;
     let txn = db.begin().await?;
-    let (m, found) = minutes_to_change(&txn, actor, minutes_id).await?;
+    let (m, found) = access::record_to_change::<minutes::Entity>(&txn, actor, minutes_id).await?;
     if m.status != MinutesStatus::Draft {
         return Err(AppError::Conflict(
             "only draft minutes are revised; approved or published minutes are corrected".into(),
@@ -260,7 +243,7 @@ pub async fn approve(
     motion_id: Uuid,
 ) -> AppResult<minutes::Model> {
     let txn = db.begin().await?;
-    let (m, found) = minutes_to_change(&txn, actor, minutes_id).await?;
+    let (m, found) = access::record_to_change::<minutes::Entity>(&txn, actor, minutes_id).await?;
     if m.status != MinutesStatus::Draft {
         return Err(AppError::Conflict("only draft minutes are approved".into()));
     }
@@ -314,7 +297,7 @@ pub async fn publish(
     minutes_id: Uuid,
 ) -> AppResult<minutes::Model> {
     let txn = db.begin().await?;
-    let (m, found) = minutes_to_change(&txn, actor, minutes_id).await?;
+    let (m, found) = access::record_to_change::<minutes::Entity>(&txn, actor, minutes_id).await?;
     if m.status != MinutesStatus::Approved {
         return Err(AppError::Conflict(
             "only approved minutes are published".into(),
@@ -348,11 +331,7 @@ pub async fn minutes(
     actor: &Actor,
     minutes_id: Uuid,
 ) -> AppResult<(minutes::Model, MeetingAccess)> {
-    let m = minutes::Entity::find_by_id(minutes_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let found = access::meeting(db, actor, m.meeting_id).await?;
+    let (m, found) = access::record::<minutes::Entity>(db, actor, minutes_id).await?;
     policy::reveal(policy::may_read_minutes(found.body.access, m.status))?;
     Ok((m, found))
 }

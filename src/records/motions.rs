@@ -8,7 +8,7 @@
 use super::access::{self, MeetingAccess};
 use super::attendance::{majority_of, quorum, records_of, seated_at_meeting};
 use super::domain::local_date;
-use super::meetings::{commit, ensure_in_session, ensure_not_sealed, event};
+use super::meetings::{commit, ensure_in_session, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
@@ -183,6 +183,23 @@ impl Floor {
         }
         Ok(seat)
     }
+
+    /// Like [`Floor::voter`], for who seconds a motion `mover` made.
+    fn seconder(
+        &self,
+        found: &MeetingAccess,
+        mover: Uuid,
+        person: Uuid,
+        field: &str,
+    ) -> AppResult<&body_membership::Model> {
+        if person == mover {
+            return Err(AppError::bad_input(
+                field,
+                "the mover cannot second their own motion",
+            ));
+        }
+        self.voter(found, person, field)
+    }
 }
 
 /// A motion as the clerk records it.
@@ -207,13 +224,8 @@ async fn motion_to_change(
     actor: &Actor,
     motion_id: Uuid,
 ) -> AppResult<(motion::Model, MeetingAccess)> {
-    let m = motion::Entity::find_by_id(motion_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let found = access::meeting_to_change(txn, actor, m.meeting_id).await?;
-    ensure_in_session(&found.meeting)?;
-    ensure_not_sealed(txn, found.meeting.id).await?;
+    let (m, found) = access::record_to_change::<motion::Entity>(txn, actor, motion_id).await?;
+    ensure_in_session(txn, &found.meeting).await?;
     Ok((m, found))
 }
 
@@ -240,8 +252,7 @@ pub async fn make(
     if let Some(done) = idempotency::replayed_record::<motion::Entity>(&txn, actor, &keyed).await? {
         return Ok(done);
     }
-    ensure_in_session(&found.meeting)?;
-    ensure_not_sealed(&txn, found.meeting.id).await?;
+    ensure_in_session(&txn, &found.meeting).await?;
     if found.meeting.agenda_published_at.is_none() {
         return Err(AppError::Conflict(
             "the agenda is not published: the body may act only on a published agenda".into(),
@@ -273,13 +284,7 @@ pub async fn make(
     let floor = Floor::of(&txn, &found).await?;
     floor.voter(&found, input.mover_id, "input.moverId")?;
     if let Some(seconder) = input.seconder_id {
-        if seconder == input.mover_id {
-            return Err(AppError::bad_input(
-                "input.seconderId",
-                "the mover cannot second their own motion",
-            ));
-        }
-        floor.voter(&found, seconder, "input.seconderId")?;
+        floor.seconder(&found, input.mover_id, seconder, "input.seconderId")?;
     }
     let at = now();
     let created = motion::ActiveModel {
@@ -323,15 +328,12 @@ pub async fn second(
     if result_of(&txn, &m).await? != MotionResult::Pending {
         return Err(AppError::Conflict("the motion is no longer pending".into()));
     }
-    if seconder_id == m.mover_person_id {
-        return Err(AppError::bad_input(
-            "seconderId",
-            "the mover cannot second their own motion",
-        ));
-    }
-    Floor::of(&txn, &found)
-        .await?
-        .voter(&found, seconder_id, "seconderId")?;
+    Floor::of(&txn, &found).await?.seconder(
+        &found,
+        m.mover_person_id,
+        seconder_id,
+        "seconderId",
+    )?;
     let mut row = m.into_active_model();
     row.seconder_person_id = Set(Some(seconder_id));
     row.updated_at = Set(now());
@@ -529,11 +531,7 @@ pub async fn motion(
     actor: &Actor,
     motion_id: Uuid,
 ) -> AppResult<(motion::Model, MeetingAccess)> {
-    let m = motion::Entity::find_by_id(motion_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let found = access::meeting(db, actor, m.meeting_id).await?;
+    let (m, found) = access::record::<motion::Entity>(db, actor, motion_id).await?;
     policy::reveal(policy::may_read_agenda(
         found.body.access,
         found.meeting.agenda_published_at.is_some(),
