@@ -9,10 +9,9 @@ use super::meetings::{commit, ensure_in_session, event};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::required_text;
-use crate::directory::people::service::{post_rank, seating};
+use crate::directory::people::service::seated_for;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use chrono::NaiveDate;
 use entity::attendance_record::{self, AttendanceStatus};
 use entity::{body, body_membership, meeting, motion, vote};
 use sea_orm::{
@@ -32,46 +31,24 @@ pub async fn seated_at(
     db: &impl ConnectionTrait,
     meetings: &[meeting::Model],
 ) -> AppResult<HashMap<Uuid, Vec<body_membership::Model>>> {
-    let body_ids: HashSet<Uuid> = meetings.iter().map(|m| m.body_id).collect();
-    let holdovers: HashMap<Uuid, bool> = body::Entity::find()
-        .filter(body::Column::Id.is_in(body_ids.iter().copied()))
+    let bodies: HashMap<Uuid, body::Model> = body::Entity::find()
+        .filter(body::Column::Id.is_in(meetings.iter().map(|m| m.body_id)))
         .all(db)
         .await?
         .into_iter()
-        .map(|b| (b.id, b.holdovers_allowed))
+        .map(|b| (b.id, b))
         .collect();
-    let dates: HashMap<Uuid, NaiveDate> = meetings
+    let asked: Vec<_> = meetings
         .iter()
-        .map(|m| (m.id, local_date(m.starts_at, &m.time_zone)))
-        .collect();
-    let Some(latest) = dates.values().max().copied() else {
-        return Ok(HashMap::new());
-    };
-    let rows = body_membership::Entity::find()
-        .filter(body_membership::Column::BodyId.is_in(body_ids))
-        .filter(body_membership::Column::StartDate.lte(latest))
-        .order_by_asc(body_membership::Column::StartDate)
-        .order_by_asc(body_membership::Column::Id)
-        .all(db)
-        .await?;
-    let successors: HashMap<Uuid, NaiveDate> = rows
-        .iter()
-        .filter_map(|r| r.replaces_membership_id.map(|old| (old, r.start_date)))
-        .collect();
-    Ok(meetings
-        .iter()
-        .map(|m| {
-            let date = dates[&m.id];
-            let allowed = holdovers.get(&m.body_id).copied().unwrap_or(false);
-            let mut seated: Vec<body_membership::Model> = rows
-                .iter()
-                .filter(|r| r.body_id == m.body_id)
-                .filter(|r| seating(r, allowed, successors.get(&r.id).copied(), date).seated)
-                .cloned()
-                .collect();
-            seated.sort_by_key(|r| (post_rank(r.post), r.start_date));
-            (m.id, seated)
+        .filter_map(|m| {
+            let body = bodies.get(&m.body_id)?;
+            Some((m.id, body, local_date(m.starts_at, &m.time_zone)))
         })
+        .collect();
+    Ok(seated_for(db, &asked)
+        .await?
+        .into_iter()
+        .map(|(meeting, views)| (meeting, views.into_iter().map(|v| v.membership).collect()))
         .collect())
 }
 

@@ -119,7 +119,7 @@ pub struct SeatedMember {
 }
 
 /// Order of posts in a roster: officers first, non-voting places last.
-pub fn post_rank(post: Post) -> u8 {
+fn post_rank(post: Post) -> u8 {
     match post {
         Post::Chair => 0,
         Post::ViceChair => 1,
@@ -141,17 +141,27 @@ pub async fn seated_by_body(
         .filter(body::Column::Id.is_in(body_ids.iter().copied()))
         .all(db)
         .await?;
-    let dates: HashMap<Uuid, (NaiveDate, bool)> = bodies
-        .iter()
-        .map(|b| (b.id, (on(b), b.holdovers_allowed)))
-        .collect();
-    let Some(latest) = dates.values().map(|(d, _)| *d).max() else {
+    let asked: Vec<(Uuid, &body::Model, NaiveDate)> =
+        bodies.iter().map(|b| (b.id, b, on(b))).collect();
+    seated_for(db, &asked).await
+}
+
+/// For each `(key, body, date)` asked, the memberships seated on that body
+/// that day, in roster order (officers first), under the key. One statement
+/// whatever the number asked: a body asked about on several dates (its
+/// meetings) costs no more than one date.
+pub async fn seated_for(
+    db: &impl ConnectionTrait,
+    asked: &[(Uuid, &body::Model, NaiveDate)],
+) -> AppResult<HashMap<Uuid, Vec<MembershipView>>> {
+    let Some(latest) = asked.iter().map(|(_, _, date)| *date).max() else {
         return Ok(HashMap::new());
     };
     // Every row that started by the latest date: the candidates and the
     // successors that may have replaced them.
+    let body_ids: HashSet<Uuid> = asked.iter().map(|(_, b, _)| b.id).collect();
     let rows = body_membership::Entity::find()
-        .filter(body_membership::Column::BodyId.is_in(dates.keys().copied()))
+        .filter(body_membership::Column::BodyId.is_in(body_ids))
         .filter(body_membership::Column::StartDate.lte(latest))
         .order_by_asc(body_membership::Column::StartDate)
         .order_by_asc(body_membership::Column::Id)
@@ -161,23 +171,29 @@ pub async fn seated_by_body(
         .iter()
         .filter_map(|r| r.replaces_membership_id.map(|old| (old, r.start_date)))
         .collect();
-    let mut seated: HashMap<Uuid, Vec<MembershipView>> = HashMap::new();
-    for row in rows {
-        let Some((date, holdovers)) = dates.get(&row.body_id).copied() else {
-            continue;
-        };
-        let seating = seating(&row, holdovers, successors.get(&row.id).copied(), date);
-        if seating.seated {
-            seated.entry(row.body_id).or_default().push(MembershipView {
-                membership: row,
-                seating,
-            });
-        }
-    }
-    for list in seated.values_mut() {
-        list.sort_by_key(|v| (post_rank(v.membership.post), v.membership.start_date));
-    }
-    Ok(seated)
+    Ok(asked
+        .iter()
+        .map(|(key, body, date)| {
+            let mut seated: Vec<MembershipView> = rows
+                .iter()
+                .filter(|r| r.body_id == body.id)
+                .filter_map(|r| {
+                    let seating = seating(
+                        r,
+                        body.holdovers_allowed,
+                        successors.get(&r.id).copied(),
+                        *date,
+                    );
+                    seating.seated.then(|| MembershipView {
+                        membership: r.clone(),
+                        seating,
+                    })
+                })
+                .collect();
+            seated.sort_by_key(|v| (post_rank(v.membership.post), v.membership.start_date));
+            (*key, seated)
+        })
+        .collect())
 }
 
 /// Who sits on body `body_id` on date `on`, with their person and whether
