@@ -43,7 +43,22 @@ macro_rules! id_entity {
         }
     )+};
 }
-id_entity!(organization, user, service, taxonomy_term, client, consent);
+id_entity!(
+    organization,
+    user,
+    service,
+    taxonomy_term,
+    client,
+    consent,
+    referral_note,
+    person,
+    body,
+    meeting,
+    motion,
+    action_item,
+    agenda_item,
+    minutes
+);
 
 impl IdEntity for organization_profile::Entity {
     fn id_column() -> Self::Column {
@@ -119,16 +134,6 @@ where
         Ok(grouped)
     }
 }
-id_entity!(
-    person,
-    body,
-    meeting,
-    motion,
-    action_item,
-    agenda_item,
-    minutes
-);
-
 /// Loads rows of `E` by id. Callers apply the policy to what they load.
 pub struct ById<E> {
     db: DatabaseConnection,

@@ -63,7 +63,8 @@ pub async fn person(
 }
 
 /// The attendance rate of a person over a period, from the held meetings of
-/// the bodies the actor may see. Four statements whatever the period.
+/// the bodies the actor may see, in a fixed number of statements whatever
+/// the period.
 pub async fn attendance_rate(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -126,7 +127,8 @@ impl Keyed for VoteView {
 }
 
 /// A page of a person's votes over a period, oldest first, from the meetings
-/// of the bodies the actor may see. Four statements whatever the page size.
+/// of the bodies the actor may see, in a fixed number of statements
+/// whatever the page size.
 pub async fn votes(
     db: &impl ConnectionTrait,
     actor: &Actor,

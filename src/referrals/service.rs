@@ -255,11 +255,8 @@ pub async fn create_client(
         operation: "client.create",
         input: format!("{organization_id}:{draft:?}"),
     });
-    if let Some(id) = idempotency::replayed(db, actor, &keyed).await? {
-        return client::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound);
+    if let Some(done) = idempotency::replayed_record::<client::Entity>(db, actor, &keyed).await? {
+        return Ok(done);
     }
     let display_name = required_text(&draft.display_name, "input.displayName", 100)?;
     let languages: Vec<String> =
@@ -1199,11 +1196,10 @@ pub async fn add_note(
         operation: "referral.note",
         input: format!("{id}:{visibility:?}:{body}"),
     });
-    if let Some(note) = idempotency::replayed(db, actor, &keyed).await? {
-        return referral_note::Entity::find_by_id(note)
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound);
+    if let Some(done) =
+        idempotency::replayed_record::<referral_note::Entity>(db, actor, &keyed).await?
+    {
+        return Ok(done);
     }
     let org = match policy::referral_side(
         actor,
