@@ -34,12 +34,17 @@ async fn main() {
         "coalition-api".into(),
         Duration::from_secs(3600),
     );
-    let state = startup::state(&url, tokens).await.expect("database");
+    let state = startup::state(&url, coalition::auth::Authenticator::new(tokens))
+        .await
+        .expect("database");
     demo::seed(&state.db).await.expect("demo");
     let org = accounts::organization_by_slug(&state.db, "riverside-library")
         .await
         .expect("org");
-    let hash = coalition::auth::password::hash("benchmark-password".into())
+    let hash = state
+        .auth
+        .hashing
+        .hash("benchmark-password".into())
         .await
         .expect("hash");
     for i in 0..EXTRA_MEMBERS {

@@ -202,6 +202,27 @@ pub struct ServeArgs {
     /// Highest GraphQL query complexity accepted (a connection costs its page size times its node).
     #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub graphql_max_complexity: usize,
+    /// Most fields one document may select once its fragments are expanded (`__typename` included).
+    #[arg(long, env = "GRAPHQL_MAX_SELECTIONS", default_value_t = 2_000)]
+    pub graphql_max_selections: usize,
+    /// Most mutation fields one request may run (`login` and `acceptInvitation` once each at most).
+    #[arg(long, env = "GRAPHQL_MAX_MUTATIONS", default_value_t = 10)]
+    pub graphql_max_mutations: usize,
+    /// Whether the schema answers introspection queries (the schema is published anyway).
+    #[arg(long, env = "GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphql_introspection: bool,
+    /// Whether errors suggest similar field names ("Did you mean ...?"); default: on with --demo only.
+    #[arg(long, env = "GRAPHQL_FIELD_SUGGESTIONS", action = clap::ArgAction::Set)]
+    pub graphql_field_suggestions: Option<bool>,
+    /// Whether a browser opening /graphql gets GraphiQL; default: on with --demo only.
+    #[arg(long, env = "GRAPHIQL", action = clap::ArgAction::Set)]
+    pub graphiql: Option<bool>,
+    /// Most password or API-key hashes computed at once (each takes about 19 MiB); default: one per core, at least 2.
+    #[arg(long, env = "MAX_CONCURRENT_PASSWORD_CHECKS")]
+    pub max_concurrent_password_checks: Option<usize>,
+    /// Take the client's address from the last `X-Forwarded-For` entry (set it only behind a proxy that appends it).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
     /// IANA time zone of the coalition, in which opening hours are kept (e.g. America/Chicago).
     #[arg(long, env = "COALITION_TIME_ZONE", default_value = "America/New_York")]
     pub time_zone: String,
@@ -225,14 +246,22 @@ pub struct HttpSettings {
     pub request_timeout: Duration,
     /// Body size limit in bytes.
     pub body_limit: usize,
+    /// Whether browsers get GraphiQL at `/graphql`.
+    pub graphiql: bool,
+    /// Whether the client's address is the last `X-Forwarded-For` entry
+    /// rather than the peer of the connection.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for HttpSettings {
+    /// The settings of `serve --demo` (GraphiQL on), as tests use them.
     fn default() -> Self {
         HttpSettings {
             cors_origins: Vec::new(),
             request_timeout: Duration::from_secs(30),
             body_limit: 1_048_576,
+            graphiql: true,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -253,6 +282,8 @@ pub struct ServeSettings {
     pub limits: Limits,
     /// The coalition's time zone.
     pub time_zone: chrono_tz::Tz,
+    /// Most password and API-key hashes computed at once.
+    pub password_checks: usize,
 }
 
 impl ServeArgs {
@@ -295,6 +326,25 @@ impl ServeArgs {
                 "GRAPHQL_MAX_COMPLEXITY must be at least 100".into(),
             ));
         }
+        if self.graphql_max_selections < 100 {
+            return Err(ConfigError(
+                "GRAPHQL_MAX_SELECTIONS must be at least 100".into(),
+            ));
+        }
+        if self.graphql_max_mutations == 0 {
+            return Err(ConfigError(
+                "GRAPHQL_MAX_MUTATIONS must be at least 1".into(),
+            ));
+        }
+        let password_checks = match self.max_concurrent_password_checks {
+            Some(0) => {
+                return Err(ConfigError(
+                    "MAX_CONCURRENT_PASSWORD_CHECKS must be at least 1".into(),
+                ));
+            }
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+        };
         check_database_url(&self.database.database_url)?;
         let time_zone = time_zone(&self.time_zone)?;
         Ok(ServeSettings {
@@ -307,11 +357,18 @@ impl ServeArgs {
                 cors_origins,
                 request_timeout: Duration::from_secs(self.request_timeout_seconds),
                 body_limit: self.request_body_limit_bytes,
+                graphiql: self.graphiql.unwrap_or(self.demo),
+                trust_forwarded_for: self.trust_forwarded_for,
             },
             limits: Limits {
                 max_depth: self.graphql_max_depth,
                 max_complexity: self.graphql_max_complexity,
+                max_selections: self.graphql_max_selections,
+                max_mutations: self.graphql_max_mutations,
+                introspection: self.graphql_introspection,
+                field_suggestions: self.graphql_field_suggestions.unwrap_or(self.demo),
             },
+            password_checks,
         })
     }
 }

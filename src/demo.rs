@@ -66,7 +66,9 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<Vec<DemoAccount>> {
     }
     let system = Actor::system();
     // One hash for every demo account: they share the published password.
-    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let hash = password::Hashing::default()
+        .hash(DEMO_PASSWORD.to_owned())
+        .await?;
     for (slug, name, kind) in DEMO_ORGANIZATIONS {
         let org = accounts::create_organization(
             db,

@@ -118,8 +118,56 @@ impl AppError {
     }
 }
 
+/// What a client is told while the database cannot be reached or is overloaded.
+const DATABASE_UNAVAILABLE: &str =
+    "the database cannot be reached right now; nothing was changed, try again shortly";
+
 impl From<DbErr> for AppError {
+    /// A database that cannot be reached (no connection to be had, a dropped
+    /// connection, a server shutting down, a statement cancelled by its
+    /// timeout, SQLite busy) is `SERVICE_UNAVAILABLE`, worth a retry; every
+    /// other database error is a bug: `INTERNAL`.
     fn from(err: DbErr) -> Self {
-        AppError::Internal(format!("database: {err}"))
+        if is_unavailability(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            AppError::ServiceUnavailable(DATABASE_UNAVAILABLE.into())
+        } else {
+            AppError::Internal(format!("database: {err}"))
+        }
+    }
+}
+
+fn is_unavailability(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e.as_ref(),
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match sqlx {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::Protocol(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(db) => db.code().is_some_and(|code| match code.len() {
+            // PostgreSQL's five-character SQLSTATE: connection exceptions (08),
+            // shutting down or not yet accepting connections (57P0x), statement
+            // timeout (57014), too many connections (53300).
+            5 => {
+                code.starts_with("08")
+                    || code.starts_with("57P0")
+                    || code == "57014"
+                    || code == "53300"
+            }
+            // SQLite's numeric (extended) result code: busy (5) or locked (6).
+            _ => code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+        }),
+        _ => false,
     }
 }

@@ -52,8 +52,13 @@ async fn run(command: Command) -> Result<(), Failure> {
                 http,
                 limits,
                 time_zone,
+                password_checks,
             } = args.settings()?;
-            let mut state = startup::state(&database_url, tokens).await.map_err(|e| {
+            let auth = coalition::auth::Authenticator::with_hashing(
+                tokens,
+                coalition::auth::password::Hashing::new(password_checks),
+            );
+            let mut state = startup::state(&database_url, auth).await.map_err(|e| {
                 runtime("cannot open and migrate the database at DATABASE_URL")(e.to_string())
             })?;
             state.time_zone = time_zone;

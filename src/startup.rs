@@ -2,7 +2,6 @@
 //! schema and router, bind the listener, serve until a shutdown signal.
 
 use crate::auth::Authenticator;
-use crate::auth::token::TokenService;
 use crate::config::HttpSettings;
 use crate::graphql::{self, Limits};
 use crate::referrals::feed::{ChangeKind, ReferralChange};
@@ -44,7 +43,7 @@ pub fn spawn_expiry_sweep(state: &AppState) {
 
 /// Opens and migrates the database at `url`, adds the default taxonomy terms
 /// that are missing, and wraps it in application state.
-pub async fn state(url: &str, tokens: TokenService) -> Result<AppState, DbErr> {
+pub async fn state(url: &str, auth: Authenticator) -> Result<AppState, DbErr> {
     let (db, statements) = crate::db::connect(url).await?;
     crate::db::migrate(&db).await?;
     crate::directory::taxonomy::service::ensure_default_terms(&db)
@@ -52,7 +51,7 @@ pub async fn state(url: &str, tokens: TokenService) -> Result<AppState, DbErr> {
         .map_err(|e| DbErr::Custom(format!("default taxonomy: {e}")))?;
     Ok(AppState {
         db,
-        auth: Arc::new(Authenticator::new(tokens)),
+        auth: Arc::new(auth),
         statements,
         time_zone: crate::state::DEFAULT_TIME_ZONE,
         referral_feed: Default::default(),
@@ -93,7 +92,11 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        // The peer address feeds the login throttle.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }

@@ -87,6 +87,12 @@ impl Name {
                 "must not contain control characters",
             ));
         }
+        if name.chars().any(crate::directory::domain::is_bidi_control) {
+            return Err(AppError::bad_input(
+                field,
+                "must not contain characters that override the direction of text",
+            ));
+        }
         Ok(Name(name.to_owned()))
     }
 

@@ -4,6 +4,7 @@
 use super::domain::{Email, Name, Password, Slug};
 use super::service;
 use crate::auth::Principal;
+use crate::auth::throttle::ClientAddress;
 use crate::error::AppError;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
@@ -515,11 +516,13 @@ impl AccountsMutation {
     ) -> Result<LoginPayload> {
         let state = state(ctx)?;
         let request_id = actor(ctx)?.request_id.clone();
+        let from = ctx.data_opt::<ClientAddress>().copied().unwrap_or_default();
         let (account, issued) = service::login(
             &state.db,
             &state.auth,
             &input.email,
             &input.password,
+            from,
             request_id,
         )
         .await?;
@@ -583,7 +586,8 @@ impl AccountsMutation {
                 .transpose()?,
             password: Password::parse(&input.password, "input.password")?,
         };
-        let account = service::accept_invitation(&state.db, redemption).await?;
+        let account =
+            service::accept_invitation(&state.db, &state.auth.hashing, redemption).await?;
         let issued = state.auth.tokens.issue(account.id, None)?;
         Ok(LoginPayload {
             token: issued.token,
@@ -645,9 +649,15 @@ impl AccountsMutation {
             "input.organizationId",
         )?;
         let name = Name::parse(&input.name, "input.name")?;
-        let issued =
-            service::create_api_key(&state(ctx)?.db, actor(ctx)?, org, name, input.role.into())
-                .await?;
+        let issued = service::create_api_key(
+            &state(ctx)?.db,
+            &state(ctx)?.auth.hashing,
+            actor(ctx)?,
+            org,
+            name,
+            input.role.into(),
+        )
+        .await?;
         Ok(CreateApiKeyPayload {
             api_key: ApiKey(issued.key),
             secret: issued.secret,

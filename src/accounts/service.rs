@@ -4,8 +4,10 @@
 
 use super::domain::{Email, Name, Password, Slug};
 use crate::audit::service::{self as audit, AuditEvent};
+use crate::auth::password::Hashing;
+use crate::auth::throttle::ClientAddress;
 use crate::auth::token::IssuedToken;
-use crate::auth::{Actor, Authenticator, Principal, UserPrincipal, api_key, password};
+use crate::auth::{Actor, Authenticator, Principal, UserPrincipal, api_key};
 use crate::db::now;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
@@ -466,6 +468,7 @@ pub struct Redemption {
 /// already has one, checks its password) and the membership.
 pub async fn accept_invitation(
     db: &DatabaseConnection,
+    hashing: &Hashing,
     redemption: Redemption,
 ) -> AppResult<user::Model> {
     let found = invitation::Entity::find()
@@ -495,11 +498,12 @@ pub async fn accept_invitation(
         .await?;
     let new_hash = match &existing {
         Some(account) => {
-            let matches = password::verify(
-                account.password_hash.clone(),
-                redemption.password.expose().to_owned(),
-            )
-            .await?;
+            let matches = hashing
+                .verify(
+                    account.password_hash.clone(),
+                    redemption.password.expose().to_owned(),
+                )
+                .await?;
             if !matches {
                 return Err(AppError::bad_input(
                     "input.password",
@@ -515,7 +519,11 @@ pub async fn accept_invitation(
                     "is required to create an account",
                 ));
             }
-            Some(password::hash(redemption.password.expose().to_owned()).await?)
+            Some(
+                hashing
+                    .hash(redemption.password.expose().to_owned())
+                    .await?,
+            )
         }
     };
 
@@ -623,6 +631,7 @@ pub struct IssuedApiKey {
 /// Creates an API key acting as `role` (STAFF or VIEWER) for an organization.
 pub async fn create_api_key(
     db: &DatabaseConnection,
+    hashing: &Hashing,
     actor: &Actor,
     organization_id: Uuid,
     name: Name,
@@ -641,7 +650,7 @@ pub async fn create_api_key(
         ));
     }
     let generated = api_key::generate();
-    let secret_hash = password::hash(generated.secret.clone()).await?;
+    let secret_hash = hashing.hash(generated.secret.clone()).await?;
     let txn = db.begin().await?;
     let key = api_key_entity::ActiveModel {
         id: Set(new_id()),
@@ -776,12 +785,14 @@ pub async fn user(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResu
 
 /// Checks an email and password and issues an access token. Failures say
 /// nothing about whether the address has an account, cost the same time
-/// either way, and lock the address after repeated attempts.
+/// either way, and lock the client's address for that account (and, after
+/// many, for every account) after repeated attempts.
 pub async fn login(
     db: &DatabaseConnection,
     auth: &Authenticator,
     email: &str,
     secret: &str,
+    from: ClientAddress,
     request_id: Option<String>,
 ) -> AppResult<(user::Model, IssuedToken)> {
     if !auth.tokens.can_issue() {
@@ -791,21 +802,21 @@ pub async fn login(
         ));
     }
     let email = email.trim().to_lowercase();
-    auth.throttle.check(&email)?;
+    auth.throttle.check(from, &email)?;
     let account = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(db)
         .await?;
     let stored = match &account {
         Some(a) => a.password_hash.clone(),
-        None => dummy_hash().await?,
+        None => dummy_hash(&auth.hashing).await?,
     };
-    let matches = password::verify(stored, secret.to_owned()).await?;
+    let matches = auth.hashing.verify(stored, secret.to_owned()).await?;
     let Some(account) = account.filter(|_| matches) else {
-        auth.throttle.record_failure(&email);
+        auth.throttle.record_failure(from, &email);
         return Err(AppError::Unauthenticated);
     };
-    auth.throttle.record_success(&email);
+    auth.throttle.record_success(from, &email);
     let issued = auth.tokens.issue(account.id, None)?;
     let actor = Actor {
         principal: Principal::User(UserPrincipal {
@@ -834,12 +845,12 @@ pub async fn login(
 
 /// A hash of a password nobody has, verified when the address is unknown so
 /// that an unknown address takes as long as a wrong password.
-async fn dummy_hash() -> AppResult<String> {
+async fn dummy_hash(hashing: &Hashing) -> AppResult<String> {
     static HASH: OnceLock<String> = OnceLock::new();
     if let Some(hash) = HASH.get() {
         return Ok(hash.clone());
     }
-    let hash = password::hash(random_token()).await?;
+    let hash = hashing.hash(random_token()).await?;
     Ok(HASH.get_or_init(|| hash).clone())
 }
 

@@ -8,12 +8,15 @@
 pub mod api_key;
 /// Argon2id hashing of passwords and API key secrets.
 pub mod password;
+/// The credential of a long-lived connection, checked again before each use.
+pub mod session;
 /// Slowing down repeated failed logins.
 pub mod throttle;
 /// Issuing and verifying signed access tokens (JWT).
 pub mod token;
 
 use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
 use entity::enums::{CoalitionRoleKind, OrgRole};
 use entity::{api_key as api_key_entity, coalition_role, membership, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -137,15 +140,24 @@ pub struct Authenticator {
     pub tokens: token::TokenService,
     /// Failed-login bookkeeping.
     pub throttle: throttle::LoginThrottle,
+    /// The bounded Argon2 work of passwords and API keys.
+    pub hashing: password::Hashing,
     verified_keys: api_key::VerifiedKeys,
 }
 
 impl Authenticator {
-    /// An authenticator over the given token service.
+    /// An authenticator over the given token service, hashing with one slot
+    /// per core.
     pub fn new(tokens: token::TokenService) -> Self {
+        Self::with_hashing(tokens, password::Hashing::default())
+    }
+
+    /// An authenticator that computes at most `hashing`'s hashes at once.
+    pub fn with_hashing(tokens: token::TokenService, hashing: password::Hashing) -> Self {
         Authenticator {
             tokens,
             throttle: throttle::LoginThrottle::default(),
+            hashing,
             verified_keys: api_key::VerifiedKeys::default(),
         }
     }
@@ -157,8 +169,19 @@ impl Authenticator {
         header: Option<&str>,
         request_id: Option<String>,
     ) -> AppResult<Actor> {
+        Ok(self.authenticate_expiring(db, header, request_id).await?.0)
+    }
+
+    /// Like [`Authenticator::authenticate`], with when the credential stops
+    /// being accepted (a token's expiry; API keys and the anonymous have none).
+    pub async fn authenticate_expiring(
+        &self,
+        db: &DatabaseConnection,
+        header: Option<&str>,
+        request_id: Option<String>,
+    ) -> AppResult<(Actor, Option<DateTime<Utc>>)> {
         let Some(header) = header else {
-            return Ok(Actor::anonymous(request_id));
+            return Ok((Actor::anonymous(request_id), None));
         };
         let credential = header
             .strip_prefix("Bearer ")
@@ -166,19 +189,23 @@ impl Authenticator {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .ok_or_else(|| refuse("authorization header is not a bearer credential"))?;
-        let principal = if api_key::looks_like_key(credential) {
-            self.api_key_principal(db, credential).await?
+        let (principal, expires_at) = if api_key::looks_like_key(credential) {
+            (self.api_key_principal(db, credential).await?, None)
         } else {
             let claims = self
                 .tokens
                 .verify(credential)
                 .map_err(|reason| refuse(&reason))?;
-            Principal::User(load_user_principal(db, &claims.sub).await?)
+            let principal = Principal::User(load_user_principal(db, &claims.sub).await?);
+            (principal, claims.expires_at())
         };
-        Ok(Actor {
-            principal,
-            request_id,
-        })
+        Ok((
+            Actor {
+                principal,
+                request_id,
+            },
+            expires_at,
+        ))
     }
 
     async fn api_key_principal(&self, db: &DatabaseConnection, key: &str) -> AppResult<Principal> {
@@ -192,7 +219,11 @@ impl Authenticator {
             return Err(refuse("revoked API key"));
         }
         if !self.verified_keys.contains(key, row.id) {
-            if !password::verify(row.secret_hash.clone(), key.to_owned()).await? {
+            if !self
+                .hashing
+                .verify(row.secret_hash.clone(), key.to_owned())
+                .await?
+            {
                 return Err(refuse("API key secret does not match"));
             }
             self.verified_keys.insert(key, row.id);

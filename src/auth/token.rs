@@ -2,6 +2,10 @@
 //! a configured public key (RS256, ES256, EdDSA) when the coalition runs its
 //! own identity provider. Validation is built for one algorithm, never from the
 //! token's header, and requires `exp`, `nbf`, `iss`, `aud` and `sub`.
+//! Tokens of identity providers may carry `aud` as a list and times with a
+//! fraction of a second (RFC 7519 allows both), so the time claims are read
+//! as numbers and checked here rather than by `jsonwebtoken`, which reads them
+//! as whole seconds only.
 
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -30,6 +34,29 @@ pub struct Claims {
     pub iat: i64,
     /// Unique token id.
     pub jti: String,
+}
+
+/// What verification needs of a token's claims; `aud` and `iss` are checked
+/// by `jsonwebtoken` itself, in any of the shapes RFC 7519 allows.
+#[derive(Debug, Deserialize)]
+pub struct VerifiedClaims {
+    /// Subject: the user's id.
+    pub sub: String,
+    /// Expiry, seconds since the epoch (a fraction allowed).
+    pub exp: f64,
+    /// Not before, seconds since the epoch (a fraction allowed).
+    pub nbf: f64,
+}
+
+impl VerifiedClaims {
+    /// When the token stops being accepted, leeway included.
+    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
+        let millis = (self.exp + LEEWAY_SECONDS as f64) * 1000.0;
+        millis
+            .is_finite()
+            .then(|| DateTime::from_timestamp_millis(millis as i64))
+            .flatten()
+    }
 }
 
 /// A token handed to a client.
@@ -133,16 +160,25 @@ impl TokenService {
 
     /// Checks signature, algorithm, issuer, audience and time claims. The error
     /// is a reason for the debug log, never for the client.
-    pub fn verify(&self, token: &str) -> Result<Claims, String> {
+    pub fn verify(&self, token: &str) -> Result<VerifiedClaims, String> {
         let mut validation = Validation::new(self.algorithm);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        validation.validate_nbf = true;
-        validation.leeway = LEEWAY_SECONDS;
-        decode::<Claims>(token, &self.decoding, &validation)
+        validation.set_required_spec_claims(&["iss", "aud", "sub"]);
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        let claims = decode::<VerifiedClaims>(token, &self.decoding, &validation)
             .map(|data| data.claims)
-            .map_err(|e| format!("token rejected: {e}"))
+            .map_err(|e| format!("token rejected: {e}"))?;
+        let now = Utc::now().timestamp_millis() as f64 / 1000.0;
+        let leeway = LEEWAY_SECONDS as f64;
+        if !claims.exp.is_finite() || claims.exp + leeway < now {
+            return Err("token rejected: expired".into());
+        }
+        if !claims.nbf.is_finite() || claims.nbf - leeway > now {
+            return Err("token rejected: not valid yet".into());
+        }
+        Ok(claims)
     }
 
     /// Signs and verifies one token, so a broken key setup stops the service at

@@ -126,6 +126,25 @@ pub fn required_text(raw: &str, field: &str, max: usize) -> AppResult<String> {
         .ok_or_else(|| AppError::bad_input(field, "must not be empty"))
 }
 
+/// Whether `c` overrides or isolates the direction of text (U+202A–U+202E,
+/// U+2066–U+2069): in a name it can make one name display as another.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name (of a person, a service, a place): trimmed text of 1 to `max`
+/// characters without direction overrides.
+pub fn name_text(raw: &str, field: &str, max: usize) -> AppResult<String> {
+    let name = required_text(raw, field, max)?;
+    if name.chars().any(is_bidi_control) {
+        return Err(AppError::bad_input(
+            field,
+            "must not contain characters that override the direction of text",
+        ));
+    }
+    Ok(name)
+}
+
 /// An `http://` or `https://` address.
 pub fn web_address(raw: Option<&str>, field: &str) -> AppResult<Option<String>> {
     let Some(url) = optional_text(raw, field, 500)? else {

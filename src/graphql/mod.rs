@@ -7,8 +7,16 @@ pub mod connection;
 pub mod context;
 /// The extension that gives every error its `extensions.code`.
 pub mod errors;
+/// The extension that checks a request's size and values before it runs.
+pub mod guard;
+/// Checks of every value a request carries against the schema's input types.
+pub mod input;
+/// The expanded size of a document, counted once per fragment.
+pub mod limits;
 /// The `Node` interface and `node`/`nodes` lookups.
 pub mod node;
+/// Null propagation as the GraphQL specification defines it.
+pub mod nulls;
 /// The organization, whose fields come from several domains.
 pub mod organization;
 /// The extension that audits reads of clients' details.
@@ -57,20 +65,34 @@ pub struct Subscription(ReferralsSubscription);
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
-/// Limits on what one request may ask for.
+/// Limits on what one request may ask for, and what the schema tells about itself.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     /// Deepest selection allowed.
     pub max_depth: usize,
     /// Highest total complexity allowed (connections cost page size × node cost).
     pub max_complexity: usize,
+    /// Most fields a document may select once its fragments are expanded
+    /// (`__typename` included).
+    pub max_selections: usize,
+    /// Most mutation fields one request may run.
+    pub max_mutations: usize,
+    /// Whether the schema answers introspection (`__schema`, `__type`).
+    pub introspection: bool,
+    /// Whether errors suggest similar names ("Did you mean ...?").
+    pub field_suggestions: bool,
 }
 
 impl Default for Limits {
+    /// The limits of `serve`'s defaults, with introspection and suggestions on.
     fn default() -> Self {
         Limits {
             max_depth: 12,
             max_complexity: 5_000,
+            max_selections: 2_000,
+            max_mutations: 10,
+            introspection: true,
+            field_suggestions: true,
         }
     }
 }
@@ -80,7 +102,7 @@ const MAX_DIRECTIVES: usize = 8;
 
 /// Builds the schema with its limits and shared state.
 pub fn build(state: AppState, limits: Limits) -> AppSchema {
-    Schema::build(
+    let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
@@ -88,10 +110,24 @@ pub fn build(state: AppState, limits: Limits) -> AppSchema {
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .limit_directives(MAX_DIRECTIVES)
+    .extension(guard::RequestGuard {
+        size: limits::SizeLimits {
+            max_selections: limits.max_selections,
+            max_mutations: limits.max_mutations,
+        },
+        introspection: limits.introspection,
+    })
     .extension(errors::ErrorCodes)
+    .extension(nulls::NullPropagation)
     .extension(reads::AuditReads)
-    .data(state)
-    .finish()
+    .data(state);
+    if !limits.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !limits.field_suggestions {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -44,8 +44,11 @@ impl Extension for AuditReadsExtension {
         match log.flush(&state.db, actor).await {
             Ok(()) => response,
             Err(error) => {
-                let (message, extensions) =
-                    AppError::Internal(format!("audit of reads: {error}")).client_view();
+                let error = match error {
+                    unavailable @ AppError::ServiceUnavailable(_) => unavailable,
+                    other => AppError::Internal(format!("audit of reads: {other}")),
+                };
+                let (message, extensions) = error.client_view();
                 let mut server_error = ServerError::new(message, None);
                 server_error.extensions = Some(extensions);
                 Response::from_errors(vec![server_error])

@@ -240,6 +240,13 @@ pub fn referral_side(actor: &Actor, referring: Uuid, receiving: Uuid) -> Option<
     }
 }
 
+/// Whether `actor` may follow the referral changes of its organizations: it
+/// acts for at least one organization (a subscription whose user has been
+/// removed from every organization ends).
+pub fn may_follow_referrals(actor: &Actor) -> bool {
+    !actor.organizations().is_empty()
+}
+
 /// Whether `actor` may see a referral (its status, service and history): any
 /// member of either party, viewers included. Nobody else, coordinators
 /// included, learns it exists.

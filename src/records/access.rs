@@ -187,30 +187,65 @@ pub async fn meeting_to_change(
     actor: &Actor,
     meeting_id: Uuid,
 ) -> AppResult<MeetingAccess> {
+    let found = locked_meeting(txn, actor, meeting_id).await?;
+    policy::authorize_records_change(actor, found.body.access)?;
+    Ok(found)
+}
+
+/// Touches the meeting row (see [`meeting_to_change`]) and reads it with the
+/// actor's reach, deciding nothing yet.
+async fn locked_meeting(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    meeting_id: Uuid,
+) -> AppResult<MeetingAccess> {
     meeting::Entity::update_many()
         .col_expr(meeting::Column::UpdatedAt, Expr::value(now()))
         .filter(meeting::Column::Id.eq(meeting_id))
         .exec(txn)
         .await?;
-    let found = meeting_and_body(txn, actor, meeting_id).await?;
-    policy::authorize_records_change(actor, found.body.access)?;
-    Ok(found)
+    meeting_and_body(txn, actor, meeting_id).await
 }
 
 /// A row kept as part of one meeting's record.
 pub trait MeetingRecord: IdEntity {
     /// The meeting the row belongs to.
     fn meeting_of(model: &Self::Model) -> Uuid;
+
+    /// Whether the actor, with the reach `found` gives, may know the row
+    /// exists (unpublished agenda items and draft minutes are for members).
+    fn readable(model: &Self::Model, found: &MeetingAccess) -> bool;
 }
 
-macro_rules! meeting_record {
-    ($($module:ident),+) => {$(
-        impl MeetingRecord for entity::$module::Entity {
-            fn meeting_of(model: &Self::Model) -> Uuid { model.meeting_id }
-        }
-    )+};
+impl MeetingRecord for entity::agenda_item::Entity {
+    fn meeting_of(model: &Self::Model) -> Uuid {
+        model.meeting_id
+    }
+    fn readable(_: &Self::Model, found: &MeetingAccess) -> bool {
+        policy::may_read_agenda(
+            found.body.access,
+            found.meeting.agenda_published_at.is_some(),
+        )
+    }
 }
-meeting_record!(agenda_item, motion, minutes);
+
+impl MeetingRecord for entity::minutes::Entity {
+    fn meeting_of(model: &Self::Model) -> Uuid {
+        model.meeting_id
+    }
+    fn readable(model: &Self::Model, found: &MeetingAccess) -> bool {
+        policy::may_read_minutes(found.body.access, model.status)
+    }
+}
+
+impl MeetingRecord for entity::motion::Entity {
+    fn meeting_of(model: &Self::Model) -> Uuid {
+        model.meeting_id
+    }
+    fn readable(_: &Self::Model, found: &MeetingAccess) -> bool {
+        found.body.access.sees()
+    }
+}
 
 async fn find<E: IdEntity>(db: &impl ConnectionTrait, id: Uuid) -> AppResult<E::Model> {
     E::find()
@@ -241,6 +276,11 @@ pub async fn record_to_change<E: MeetingRecord>(
     id: Uuid,
 ) -> AppResult<(E::Model, MeetingAccess)> {
     let meeting_id = E::meeting_of(&find::<E>(txn, id).await?);
-    let found = meeting_to_change(txn, actor, meeting_id).await?;
-    Ok((find::<E>(txn, id).await?, found))
+    let found = locked_meeting(txn, actor, meeting_id).await?;
+    let row = find::<E>(txn, id).await?;
+    // A row the actor may not read does not exist for them, whatever they
+    // may do to the rest of the record: `NOT_FOUND` before `FORBIDDEN`.
+    policy::reveal(found.body.access.sees() && E::readable(&row, &found))?;
+    policy::authorize_records_change(actor, found.body.access)?;
+    Ok((row, found))
 }

@@ -238,11 +238,8 @@ pub async fn make(
 ) -> AppResult<motion::Model> {
     let text = required_text(&input.text, "input.text", 10_000)?;
     let txn = db.begin().await?;
-    let item = agenda_item::Entity::find_by_id(input.agenda_item_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let found = access::meeting_to_change(&txn, actor, item.meeting_id).await?;
+    let (item, found) =
+        access::record_to_change::<agenda_item::Entity>(&txn, actor, input.agenda_item_id).await?;
     let keyed = key.map(|key| Keyed {
         key,
         field: "input.idempotencyKey",

@@ -9,6 +9,7 @@ use super::service::{
     ReadLog, ReferralDraft, ReferralFilter,
 };
 use super::statistics;
+use crate::auth::session::{Session, SessionEnd};
 use crate::directory::localize::PreferredLanguages;
 use crate::directory::services::graphql::Service;
 use crate::error::AppError;
@@ -1383,15 +1384,16 @@ impl ReferralsSubscription {
     ) -> Result<impl Stream<Item = ReferralUpdate>> {
         let state = state(ctx)?.clone();
         let actor = actor(ctx)?.clone();
+        let session = ctx.data_opt::<Session>().cloned();
         policy::authorize(
             &actor,
-            !actor.organizations().is_empty(),
+            policy::may_follow_referrals(&actor),
             "follow referrals",
         )?;
         let receiver = state.referral_feed.subscribe();
         Ok(futures_util::stream::unfold(
-            (receiver, state, actor),
-            |(mut receiver, state, actor)| async move {
+            (receiver, state, actor, session),
+            |(mut receiver, state, mut actor, session)| async move {
                 loop {
                     let change = match receiver.recv().await {
                         Ok(change) => change,
@@ -1404,6 +1406,21 @@ impl ReferralsSubscription {
                         change.receiving_organization_id,
                     ) {
                         continue;
+                    }
+                    // The credential may have ended since the socket opened
+                    // (key revoked, member removed, token expired): check it
+                    // again before reading anything for it.
+                    if let Some(session) = &session {
+                        match session.actor(&state.auth, &state.db).await {
+                            Some(current) if policy::may_follow_referrals(&current) => {
+                                actor = current
+                            }
+                            Some(_) => {
+                                session.end(SessionEnd::Refused);
+                                return None;
+                            }
+                            None => return None,
+                        }
                     }
                     // Read again as the subscriber: the policy decides what it sees.
                     let Ok(row) = service::referral(&state.db, &actor, change.referral_id).await
@@ -1419,7 +1436,7 @@ impl ReferralsSubscription {
                             kind,
                             referral: Referral(row),
                         },
-                        (receiver, state, actor),
+                        (receiver, state, actor, session),
                     ));
                 }
             },

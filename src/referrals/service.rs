@@ -5,7 +5,9 @@
 use crate::audit::service::{self as audit, AuditEvent};
 use crate::auth::{Actor, Principal};
 use crate::db::now;
-use crate::directory::domain::{LanguageTag, language_tags, optional_text, required_text};
+use crate::directory::domain::{
+    LanguageTag, language_tags, name_text, optional_text, required_text,
+};
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
@@ -258,7 +260,7 @@ pub async fn create_client(
     if let Some(done) = idempotency::replayed_record::<client::Entity>(db, actor, &keyed).await? {
         return Ok(done);
     }
-    let display_name = required_text(&draft.display_name, "input.displayName", 100)?;
+    let display_name = name_text(&draft.display_name, "input.displayName", 100)?;
     let languages: Vec<String> =
         language_tags(&draft.preferred_languages, "input.preferredLanguages")?
             .into_iter()

@@ -7,8 +7,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use coalition::accounts::domain::{Email, Name};
 use coalition::accounts::service as accounts;
-use coalition::auth::Actor;
 use coalition::auth::token::TokenService;
+use coalition::auth::{Actor, Authenticator};
 use coalition::config::HttpSettings;
 use coalition::graphql::Limits;
 use coalition::state::AppState;
@@ -122,7 +122,9 @@ impl TestApp {
                 (url, None, Some(dir))
             }
         };
-        let state = startup::state(&url, tokens).await.expect("database");
+        let state = startup::state(&url, Authenticator::new(tokens))
+            .await
+            .expect("database");
         if with_demo {
             demo::seed(&state.db).await.expect("demo data");
         }
@@ -188,6 +190,30 @@ impl TestApp {
         Answer { status, body }
     }
 
+    /// Like [`TestApp::graphql`], as if sent from the client address `ip`.
+    pub async fn graphql_from(
+        &self,
+        ip: &str,
+        credential: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Answer {
+        let mut builder = Request::post("/graphql").header("content-type", "application/json");
+        if let Some(credential) = credential {
+            builder = builder.header("authorization", format!("Bearer {credential}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let mut request = builder.body(Body::from(body)).expect("request");
+        let peer = std::net::SocketAddr::new(ip.parse().expect("address"), 40000);
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        let (status, _, text) = self.request(request).await;
+        let body =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        Answer { status, body }
+    }
+
     /// A fresh access token for the user with this email.
     pub async fn token(&self, email: &str) -> String {
         let email = Email::parse(email, "email").expect("email");
@@ -212,7 +238,11 @@ impl TestApp {
         let org = accounts::organization_by_slug(&self.state.db, slug)
             .await
             .expect("org");
-        let hash = coalition::auth::password::hash("a-long-test-password".into())
+        let hash = self
+            .state
+            .auth
+            .hashing
+            .hash("a-long-test-password".into())
             .await
             .expect("hash");
         accounts::create_user(

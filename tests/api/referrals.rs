@@ -728,7 +728,7 @@ mod subscription {
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >;
 
-    async fn subscribe(addr: std::net::SocketAddr, token: &str) -> Socket {
+    async fn open(addr: std::net::SocketAddr, payload: Value) -> Socket {
         let mut request = format!("ws://{addr}/graphql")
             .into_client_request()
             .expect("request");
@@ -739,11 +739,16 @@ mod subscription {
         let (mut socket, _) = tokio_tungstenite::connect_async(request)
             .await
             .expect("connect");
-        let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+        let init = json!({ "type": "connection_init", "payload": payload });
         socket
             .send(Message::text(init.to_string()))
             .await
             .expect("init");
+        socket
+    }
+
+    async fn subscribe(addr: std::net::SocketAddr, token: &str) -> Socket {
+        let mut socket = open(addr, json!({ "Authorization": format!("Bearer {token}") })).await;
         let ack = next_message(&mut socket, 10).await.expect("ack");
         assert_eq!(ack["type"], "connection_ack");
         let subscribe = json!({ "id": "1", "type": "subscribe", "payload": {
@@ -753,6 +758,157 @@ mod subscription {
             .await
             .expect("subscribe");
         socket
+    }
+
+    /// What a socket does next: a message, a close (with its code), or nothing in time.
+    #[derive(Debug, PartialEq)]
+    enum Next {
+        Message(Value),
+        Closed(Option<u16>),
+        Silent,
+    }
+
+    async fn next_event(socket: &mut Socket, seconds: u64) -> Next {
+        loop {
+            match tokio::time::timeout(std::time::Duration::from_secs(seconds), socket.next()).await
+            {
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    let value: Value = serde_json::from_str(&text).expect("json");
+                    if value["type"] == "ping" || value["type"] == "pong" {
+                        continue;
+                    }
+                    return Next::Message(value);
+                }
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    return Next::Closed(frame.map(|f| u16::from(f.code)));
+                }
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_)) | None) => return Next::Closed(None),
+                Err(_) => return Next::Silent,
+            }
+        }
+    }
+
+    async fn serve(l: &Loop) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = l.app.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        addr
+    }
+
+    /// After `end` ends the credential, the next referral closes the socket
+    /// with 4403 and nothing about the person reaches it.
+    async fn assert_closed_when_sent(l: &Loop, socket: &mut Socket) {
+        l.sent().await;
+        loop {
+            match next_event(socket, 10).await {
+                Next::Closed(code) => return assert_eq!(code, Some(4403)),
+                Next::Message(m) if m["type"] == "complete" => continue,
+                other => panic!("the socket should have closed, got {other:?}"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_socket_whose_api_key_is_revoked_is_closed_before_it_hears_anything() {
+        let l = setup().await;
+        let addr = serve(&l).await;
+        let (key_id, secret) = l.app.api_key(ORG_B, "STAFF").await;
+        let mut socket = subscribe(addr, &secret).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let admin = l.app.token_of("admin", ORG_B).await;
+        l.app
+            .graphql(
+                Some(&admin),
+                "mutation($id: ID!) { revokeApiKey(input: {apiKeyId: $id}) { revokedAt } }",
+                json!({ "id": key_id }),
+            )
+            .await
+            .data("revokeApiKey.revokedAt");
+        assert_closed_when_sent(&l, &mut socket).await;
+    }
+
+    #[tokio::test]
+    async fn a_socket_of_a_member_removed_from_the_organization_is_closed() {
+        let l = setup().await;
+        let addr = serve(&l).await;
+        let token = l
+            .app
+            .add_member("caseworker@legal.example", ORG_B, OrgRole::Staff)
+            .await;
+        let mut socket = subscribe(addr, &token).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let admin = l.app.token_of("admin", ORG_B).await;
+        let members = l
+            .app
+            .graphql(
+                Some(&admin),
+                "query($slug: String!) { organization(slug: $slug) { members(first: 50) { nodes { id user { email } } } } }",
+                json!({ "slug": ORG_B }),
+            )
+            .await;
+        let membership = members
+            .data("organization.members.nodes")
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|m| m["user"]["email"] == "caseworker@legal.example")
+            .map(|m| m["id"].clone())
+            .expect("membership");
+        l.app
+            .graphql(
+                Some(&admin),
+                "mutation($id: ID!) { removeMember(input: {membershipId: $id}) { removedMembershipId } }",
+                json!({ "id": membership }),
+            )
+            .await
+            .data("removeMember");
+        assert_closed_when_sent(&l, &mut socket).await;
+    }
+
+    #[tokio::test]
+    async fn a_socket_is_closed_when_its_token_expires() {
+        let l = setup().await;
+        let addr = serve(&l).await;
+        let email = "staff@community-legal-aid.demo.test";
+        let user = coalition::accounts::service::user_by_email(
+            &l.app.state.db,
+            &coalition::accounts::domain::Email::parse(email, "email").expect("email"),
+        )
+        .await
+        .expect("user");
+        let now = chrono::Utc::now().timestamp();
+        // Accepted for two more seconds, thanks to the 30 s of clock leeway.
+        let claims = json!({ "iss": crate::helpers::ISSUER, "aud": crate::helpers::AUDIENCE,
+            "sub": user.id.to_string(), "nbf": now - 60, "exp": now - 28 });
+        let token = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(crate::helpers::TEST_SECRET),
+        )
+        .expect("sign");
+        let mut socket = subscribe(addr, &token).await;
+        assert_eq!(next_event(&mut socket, 10).await, Next::Closed(Some(4403)));
+    }
+
+    #[tokio::test]
+    async fn a_socket_without_a_credential_is_refused_outright() {
+        let l = setup().await;
+        let addr = serve(&l).await;
+        let mut anonymous = open(addr, json!({})).await;
+        assert_eq!(
+            next_event(&mut anonymous, 10).await,
+            Next::Closed(Some(4403))
+        );
+        let mut forged = open(
+            addr,
+            json!({ "Authorization": "Bearer forged.token.value" }),
+        )
+        .await;
+        assert_eq!(next_event(&mut forged, 10).await, Next::Closed(Some(4403)));
     }
 
     async fn next_message(socket: &mut Socket, seconds: u64) -> Option<Value> {

@@ -241,3 +241,36 @@ async fn a_request_without_credentials_is_anonymous() {
     assert_eq!(answer.data("viewer.kind"), "ANONYMOUS");
     assert!(answer.data("viewer.user").is_null());
 }
+
+#[tokio::test]
+async fn identity_provider_tokens_with_an_audience_list_and_fractional_times_are_accepted() {
+    let app = TestApp::spawn().await;
+    let sub = user_id(&app, "coordinator@demo.test").await;
+    let at = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
+    let token = hs256(
+        &json!({
+            "iss": ISSUER, "aud": ["another-api", AUDIENCE], "sub": sub,
+            "iat": at, "nbf": at - 0.5, "exp": at + 600.25,
+        }),
+        TEST_SECRET,
+    );
+    let answer = app.graphql(Some(&token), VIEWER, json!({})).await;
+    assert_eq!(answer.data("viewer.user.email"), "coordinator@demo.test");
+
+    let elsewhere = hs256(
+        &json!({
+            "iss": ISSUER, "aud": ["another-api"], "sub": sub,
+            "nbf": at, "exp": at + 600.25,
+        }),
+        TEST_SECRET,
+    );
+    assert_refused(&app, &elsewhere, "audience list without ours").await;
+    let expired = hs256(
+        &json!({
+            "iss": ISSUER, "aud": [AUDIENCE], "sub": sub,
+            "nbf": at - 7200.5, "exp": at - 3600.5,
+        }),
+        TEST_SECRET,
+    );
+    assert_refused(&app, &expired, "fractional expiry in the past").await;
+}

@@ -7,7 +7,7 @@ use crate::audit::service::{self as audit, AuditEvent};
 use crate::auth::Actor;
 use crate::db::now;
 use crate::directory::domain::{
-    ClockTime, LanguageTag, language_tags, optional_text, required_text,
+    ClockTime, LanguageTag, language_tags, name_text, optional_text, required_text,
 };
 use crate::directory::taxonomy::service as taxonomy;
 use crate::error::{AppError, AppResult};
@@ -244,7 +244,7 @@ pub fn validate_location(location: &LocationDraft, field: &str) -> AppResult<Loc
 }
 
 async fn validate(db: &impl ConnectionTrait, draft: ServiceDraft) -> AppResult<Valid> {
-    let name = required_text(&draft.name, "input.name", 200)?;
+    let name = name_text(&draft.name, "input.name", 200)?;
     let description = required_text(&draft.description, "input.description", 5000)?;
     let default_locale = LanguageTag::parse(&draft.default_locale, "input.defaultLocale")?;
     let eligibility = optional_text(draft.eligibility.as_deref(), "input.eligibility", 2000)?;

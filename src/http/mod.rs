@@ -1,0 +1,347 @@
+//! The HTTP surface: `/graphql` (GraphiQL, GET and POST queries, WebSocket
+//! subscriptions), `/hsds/...` (the public directory as HSDS 3.0),
+//! `/calendar/{slug}.ics` and `/ocd/{slug}.json` (a public body's meetings as
+//! iCalendar and Open Civic Data), `/healthz`, `/readyz`, `/metrics`, and the
+//! layers around them (request id, tracing, CORS, body limit, timeout, metrics,
+//! GraphQL-shaped error bodies).
+
+/// GraphQL-shaped bodies for every error answered outside the executor.
+pub mod errors;
+/// WebSocket subscriptions, whose credential is checked again on every event.
+pub mod websocket;
+
+use crate::auth::throttle::ClientAddress;
+use crate::config::HttpSettings;
+use crate::directory::localize::PreferredLanguages;
+use crate::error::AppError;
+use crate::graphql::AppSchema;
+use crate::loaders::Loaders;
+use crate::referrals::service::ReadLog;
+use crate::state::AppState;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{ParseRequestError, ServerError};
+use async_graphql_axum::GraphQLRequest;
+use async_graphql_axum::rejection::GraphQLRejection;
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequest, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use errors::{error_response, error_response_with};
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::Instrument;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// What the handlers share.
+#[derive(Clone)]
+struct Http {
+    app: AppState,
+    schema: AppSchema,
+    timeout: Duration,
+    graphiql: bool,
+    trust_forwarded_for: bool,
+}
+
+/// The service's router.
+pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Router {
+    // Installed before the first request, so that no request goes unrecorded.
+    crate::metrics::handle();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(settings.cors_origins.clone()))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
+    let hsds = crate::directory::hsds::http::router(app.clone());
+    let calendar = crate::records::calendar::router(app.clone());
+    let ocd = crate::records::ocd::router(app.clone());
+    let http = Http {
+        app,
+        schema,
+        timeout: settings.request_timeout,
+        graphiql: settings.graphiql,
+        trust_forwarded_for: settings.trust_forwarded_for,
+    };
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .with_state(http)
+        .nest_service("/hsds", hsds)
+        .nest_service("/calendar", calendar)
+        .nest_service("/ocd", ocd)
+        .layer(middleware::from_fn(track))
+        .layer(RequestBodyLimitLayer::new(settings.body_limit))
+        .layer(middleware::from_fn(errors::json_errors))
+        .layer(cors)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            // Only the path: query strings of GET requests can carry variables.
+            let request_id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Who is calling, read once from the request's head.
+struct Caller {
+    /// The one `Authorization` value, if any.
+    authorization: Option<String>,
+    request_id: Option<String>,
+    address: ClientAddress,
+    languages: PreferredLanguages,
+}
+
+impl Caller {
+    /// Reads the caller from the head of a request. Several `Authorization`
+    /// headers are refused (a proxy and a client could each add one and
+    /// disagree on which counts); one that is not visible ASCII is not a
+    /// credential.
+    fn of(http: &Http, request: &Request) -> Result<Caller, AppError> {
+        let headers = request.headers();
+        let mut values = headers.get_all(header::AUTHORIZATION).iter();
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(AppError::bad_input(
+                "Authorization",
+                "send one Authorization header, not several",
+            ));
+        }
+        let authorization = first
+            .map(|v| v.to_str().map(str::to_owned))
+            .transpose()
+            .map_err(|_| AppError::Unauthenticated)?;
+        let forwarded = http
+            .trust_forwarded_for
+            .then(|| last_forwarded_for(headers))
+            .flatten();
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(Caller {
+            authorization,
+            request_id: headers
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            address: ClientAddress(forwarded.or(peer)),
+            languages: headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(PreferredLanguages::from_accept_language)
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// The address the nearest proxy saw: the last `X-Forwarded-For` entry.
+fn last_forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|entry| entry.trim().parse().ok())
+}
+
+/// POST takes one JSON GraphQL request (no batches, no file uploads).
+async fn graphql_post(State(http): State<Http>, request: Request) -> Response {
+    let caller = match Caller::of(&http, &request) {
+        Ok(caller) => caller,
+        Err(error) => return error_response(error),
+    };
+    // The body limit layer bounds what is read here.
+    let body = match axum::body::to_bytes(request.into_body(), usize::MAX).await {
+        Ok(body) => body,
+        Err(error) => return errors::body_unread(error),
+    };
+    let single = serde_json::from_slice::<async_graphql::BatchRequest>(&body)
+        .map_err(|e| ParseRequestError::InvalidRequest(Box::new(e)))
+        .and_then(async_graphql::BatchRequest::into_single);
+    match single {
+        Ok(parsed) => execute(&http, caller, parsed).await,
+        Err(error) => errors::unreadable(error),
+    }
+}
+
+/// GET serves three things on one path, like most GraphQL servers: the
+/// WebSocket endpoint, GraphiQL for browsers, and queries (never mutations).
+async fn graphql_get(State(http): State<Http>, request: Request) -> Response {
+    let headers = request.headers();
+    let is_upgrade = headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if is_upgrade {
+        return websocket::upgrade(http.app.clone(), http.schema.clone(), request).await;
+    }
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if http.graphiql && wants_html && request.uri().query().is_none() {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .finish(),
+        )
+        .into_response();
+    }
+    let caller = match Caller::of(&http, &request) {
+        Ok(caller) => caller,
+        Err(error) => return error_response(error),
+    };
+    let parsed = match GraphQLRequest::<GraphQLRejection>::from_request(request, &()).await {
+        Ok(parsed) => parsed.into_inner(),
+        Err(rejection) => return errors::unreadable(rejection.0),
+    };
+    let is_mutation = async_graphql::parser::parse_query(&parsed.query).is_ok_and(|doc| {
+        doc.operations
+            .iter()
+            .any(|(_, op)| op.node.ty != async_graphql::parser::types::OperationType::Query)
+    });
+    if is_mutation {
+        return error_response_with(
+            StatusCode::METHOD_NOT_ALLOWED,
+            AppError::bad_input("query", "mutations must be sent with POST"),
+        );
+    }
+    execute(&http, caller, parsed).await
+}
+
+/// Authenticates the caller, then runs the request on a task of its own under
+/// the request timeout: the timer fires even while the execution keeps a
+/// worker busy, and the task is aborted when the time is up or the client
+/// goes away (dropping this future drops the handle, which aborts it).
+async fn execute(http: &Http, caller: Caller, request: async_graphql::Request) -> Response {
+    let actor = match http
+        .app
+        .auth
+        .authenticate(
+            &http.app.db,
+            caller.authorization.as_deref(),
+            caller.request_id,
+        )
+        .await
+    {
+        Ok(actor) => actor,
+        Err(error) => return error_response(error),
+    };
+    let request = request
+        .data(actor)
+        .data(caller.languages)
+        .data(caller.address)
+        .data(ReadLog::default())
+        .data(Loaders::new(&http.app.db));
+    let schema = http.schema.clone();
+    let task = tokio_util::task::AbortOnDropHandle::new(tokio::spawn(
+        async move { schema.execute(request).await }.instrument(tracing::Span::current()),
+    ));
+    match tokio::time::timeout(http.timeout, task).await {
+        Ok(Ok(response)) => graphql_response(response),
+        Ok(Err(failure)) => error_response(AppError::Internal(format!(
+            "the execution of a request failed: {failure}"
+        ))),
+        Err(_) => error_response(AppError::ServiceUnavailable(format!(
+            "the request took longer than {} seconds and was stopped",
+            http.timeout.as_secs()
+        ))),
+    }
+}
+
+/// A GraphQL response, with the status of an outage (503) when one of its
+/// errors is `SERVICE_UNAVAILABLE`, or of a refusal to go on (429) when it
+/// carries no data and its error is `RATE_LIMITED`; both with `Retry-After`.
+fn graphql_response(response: async_graphql::Response) -> Response {
+    let extension = |error: &ServerError, name: &str| {
+        error.extensions.as_ref().and_then(|e| e.get(name)).cloned()
+    };
+    let code = |error: &ServerError| match extension(error, "code") {
+        Some(async_graphql::Value::String(code)) => code,
+        _ => String::new(),
+    };
+    let status = if response
+        .errors
+        .iter()
+        .any(|e| code(e) == "SERVICE_UNAVAILABLE")
+    {
+        Some((StatusCode::SERVICE_UNAVAILABLE, 1))
+    } else {
+        response
+            .errors
+            .first()
+            .filter(|e| response.data == async_graphql::Value::Null && code(e) == "RATE_LIMITED")
+            .map(|e| {
+                let seconds = match extension(e, "retryAfterSeconds") {
+                    Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(1),
+                    _ => 1,
+                };
+                (StatusCode::TOO_MANY_REQUESTS, seconds)
+            })
+    };
+    let mut answer = async_graphql_axum::GraphQLResponse::from(response).into_response();
+    if let Some((status, seconds)) = status {
+        *answer.status_mut() = status;
+        answer
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    answer
+}
+
+/// How long `/readyz` waits for the database before it answers "not ready".
+const READY_WAIT: Duration = Duration::from_millis(900);
+
+async fn readyz(State(http): State<Http>) -> Response {
+    match tokio::time::timeout(READY_WAIT, http.app.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "database unreachable");
+            error_response(AppError::ServiceUnavailable("database unreachable".into()))
+        }
+        Err(_) => {
+            tracing::warn!("database did not answer a ping in time");
+            error_response(AppError::ServiceUnavailable(
+                "database did not answer in time".into(),
+            ))
+        }
+    }
+}
+
+async fn metrics(State(http): State<Http>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::metrics::render(&http.app),
+    )
+        .into_response()
+}
+
+async fn track(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "path" => path)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
