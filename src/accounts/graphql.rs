@@ -273,8 +273,22 @@ impl ApiKey {
         self.0.last_used_at
     }
     /// When the key was revoked; requests with a revoked key are refused.
+    /// Keys are revoked by an admin, or when the admin who made them is
+    /// removed from the organization or stops being its admin.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
+    }
+    /// The admin who made the key (absent for keys made by the service itself).
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.created_by else {
+            return Ok(None);
+        };
+        let found = loaders(ctx)?
+            .users
+            .load_one(id)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(found.map(User))
     }
 }
 

@@ -206,6 +206,9 @@ pub async fn change_member_role(
     active.updated_at = Set(now());
     let updated = active.update(&txn).await?;
     ensure_an_admin_remains(&txn, current.organization_id).await?;
+    if current.role == OrgRole::Admin {
+        revoke_keys_made_by(&txn, actor, &current, "their maker is no longer an admin").await?;
+    }
     audit::record(
         &txn,
         actor,
@@ -235,6 +238,7 @@ pub async fn remove_member(
         .exec(&txn)
         .await?;
     ensure_an_admin_remains(&txn, current.organization_id).await?;
+    revoke_keys_made_by(&txn, actor, &current, "their maker left the organization").await?;
     audit::record(
         &txn,
         actor,
@@ -249,6 +253,42 @@ pub async fn remove_member(
     .await?;
     txn.commit().await?;
     Ok(current)
+}
+
+/// Revokes the live API keys the member of `membership` made for its
+/// organization, each with its audit entry: a key acts on the authority of
+/// the admin who made it, and that authority has ended.
+async fn revoke_keys_made_by(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    membership: &membership::Model,
+    reason: &str,
+) -> AppResult<()> {
+    let live = api_key_entity::Entity::find()
+        .filter(api_key_entity::Column::OrganizationId.eq(membership.organization_id))
+        .filter(api_key_entity::Column::CreatedBy.eq(membership.user_id))
+        .filter(api_key_entity::Column::RevokedAt.is_null())
+        .all(txn)
+        .await?;
+    let at = now();
+    for key in live {
+        let mut active = key.clone().into_active_model();
+        active.revoked_at = Set(Some(at));
+        active.update(txn).await?;
+        audit::record(
+            txn,
+            actor,
+            AuditEvent {
+                organization_id: Some(key.organization_id),
+                action: "api_key.revoked",
+                record_type: "ApiKey",
+                record_id: Some(key.id),
+                details: Some(json!({ "prefix": key.prefix, "reason": reason })),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A membership the actor may manage: hidden when the actor may not see the

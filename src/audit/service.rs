@@ -3,11 +3,12 @@
 use crate::auth::{Actor, Principal};
 use crate::error::{AppError, AppResult};
 use crate::pagination::{Page, PageRequest, paginate};
-use crate::policy::{self, Scope};
+use crate::policy;
 use entity::audit_entry;
 use entity::enums::ActorKind;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter,
 };
 use uuid::Uuid;
 
@@ -118,25 +119,25 @@ pub async fn list(
     filter: AuditFilter,
     page: &PageRequest,
 ) -> AppResult<Page<audit_entry::Model>> {
+    let scope = policy::audit_scope(actor);
+    policy::authorize(actor, scope.reads_any(), "read the audit log")?;
     let mut select = audit_entry::Entity::find();
-    match policy::audit_scope(actor) {
-        Scope::All => {}
-        Scope::Organizations(orgs) => {
-            if orgs.is_empty() {
-                policy::authorize(actor, false, "read the audit log")?;
-            }
-            if let Some(org) = filter.organization_id {
-                policy::authorize(
-                    actor,
-                    orgs.contains(&org),
-                    "read this organization's audit log",
-                )?;
-            }
-            select = select.filter(audit_entry::Column::OrganizationId.is_in(orgs));
-        }
-    }
     if let Some(org) = filter.organization_id {
+        policy::authorize(
+            actor,
+            scope.everything || scope.coalition_wide || scope.organizations.contains(&org),
+            "read this organization's audit log",
+        )?;
         select = select.filter(audit_entry::Column::OrganizationId.eq(org));
+    }
+    if !scope.everything {
+        let mut readable = Condition::any()
+            .add(audit_entry::Column::OrganizationId.is_in(scope.organizations.clone()));
+        if scope.coalition_wide {
+            readable = readable
+                .add(audit_entry::Column::RecordType.is_not_in(policy::REFERRAL_NETWORK_RECORDS));
+        }
+        select = select.filter(readable);
     }
     if let Some(record) = filter.record_id {
         select = select.filter(audit_entry::Column::RecordId.eq(record));
@@ -161,10 +162,6 @@ pub async fn get(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let visible = match policy::audit_scope(actor) {
-        Scope::All => true,
-        Scope::Organizations(orgs) => entry.organization_id.is_some_and(|o| orgs.contains(&o)),
-    };
-    policy::reveal(visible)?;
+    policy::reveal(policy::audit_scope(actor).reads(entry.organization_id, &entry.record_type))?;
     Ok(entry)
 }

@@ -117,6 +117,13 @@ impl Organization {
     ) -> Result<ApiKeyConnection> {
         let request = PageRequest::new(first, after, last, before)?;
         let found = service::api_keys(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        if selects(ctx, "createdBy") {
+            prime(
+                &loaders(ctx)?.users,
+                found.items.iter().filter_map(|k| k.created_by),
+            )
+            .await?;
+        }
         Ok(ApiKeyConnection::from_page(found, ApiKey))
     }
     /// The organization's name in the best available language.

@@ -39,15 +39,6 @@ pub enum CoalitionAction {
     ManageCoalitionRoles,
 }
 
-/// Which rows of a tenant-owned table an actor may see.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Scope {
-    /// Every row.
-    All,
-    /// Rows of these organizations only (possibly none).
-    Organizations(Vec<Uuid>),
-}
-
 /// Whether `actor` may perform `action` in organization `org`.
 pub fn allows(actor: &Actor, org: Uuid, action: OrgAction) -> bool {
     if actor.is_coordinator() {
@@ -102,20 +93,54 @@ pub fn may_see_user(actor: &Actor, user_id: Uuid, user_orgs: &[Uuid]) -> bool {
         || user_orgs.iter().any(|org| actor.role_in(*org).is_some())
 }
 
-/// The audit entries `actor` may read: all for coordinators, otherwise those of
-/// the organizations where the actor is an admin.
-pub fn audit_scope(actor: &Actor) -> Scope {
-    if actor.is_coordinator() {
-        return Scope::All;
+/// Record types of the referral network: entries about them tell who was
+/// referred where and how it ended.
+pub const REFERRAL_NETWORK_RECORDS: [&str; 3] = ["Client", "Consent", "Referral"];
+
+/// What of the audit log an actor reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditScope {
+    /// Organizations whose entries the actor reads, all of them: where it is
+    /// an admin.
+    pub organizations: Vec<Uuid>,
+    /// Whether it also reads every entry that is not about the referral
+    /// network (coordinators: accounts, directory, records).
+    pub coalition_wide: bool,
+    /// Whether it reads everything (the service itself).
+    pub everything: bool,
+}
+
+impl AuditScope {
+    /// Whether the actor reads any entry at all.
+    pub fn reads_any(&self) -> bool {
+        self.everything || self.coalition_wide || !self.organizations.is_empty()
     }
-    Scope::Organizations(
-        actor
+
+    /// Whether the actor reads an entry recorded for `organization` about a
+    /// record of type `record_type`.
+    pub fn reads(&self, organization: Option<Uuid>, record_type: &str) -> bool {
+        self.everything
+            || organization.is_some_and(|org| self.organizations.contains(&org))
+            || (self.coalition_wide && !REFERRAL_NETWORK_RECORDS.contains(&record_type))
+    }
+}
+
+/// The audit entries `actor` may read: an organization's admins read all of
+/// its entries; coordinators read the rest of the coalition's entries except
+/// those about clients, consents and referrals, which they may not see (a
+/// referral answers `NOT_FOUND` to them, and so does its trail).
+pub fn audit_scope(actor: &Actor) -> AuditScope {
+    let is_user = matches!(actor.principal, Principal::User(_));
+    AuditScope {
+        organizations: actor
             .organizations()
             .into_iter()
-            .filter(|(org, _)| allows(actor, *org, OrgAction::ReadAudit))
+            .filter(|(_, role)| is_user && *role == OrgRole::Admin)
             .map(|(org, _)| org)
             .collect(),
-    )
+        coalition_wide: actor.is_coordinator(),
+        everything: matches!(actor.principal, Principal::System),
+    }
 }
 
 // ---------------------------------------------------------------- directory
@@ -465,7 +490,12 @@ mod tests {
         assert!(allows(&actor, org, OrgAction::ManageMembers));
         assert!(allows(&actor, org, OrgAction::ReadAudit));
         assert!(!allows(&actor, org, OrgAction::ManageApiKeys));
-        assert_eq!(audit_scope(&actor), Scope::All);
+        let scope = audit_scope(&actor);
+        assert!(scope.reads(Some(org), "Membership"));
+        assert!(
+            !scope.reads(Some(org), "Referral"),
+            "the referral network's trail is not the coordinators'"
+        );
     }
 
     #[test]

@@ -724,6 +724,23 @@ pub async fn revoke_consent(
             note: None,
         };
         record_step(&txn, actor, step).await?;
+        audit::record(
+            &txn,
+            actor,
+            AuditEvent {
+                organization_id: Some(found.organization_id),
+                action: "referral.status_changed",
+                record_type: "Referral",
+                record_id: Some(row.id),
+                details: Some(json!({
+                    "from": status_name(row.status),
+                    "to": status_name(ReferralStatus::Cancelled),
+                    "reason": CONSENT_REVOKED,
+                    "consent": consent_id,
+                })),
+            },
+        )
+        .await?;
     }
     audit::record(
         &txn,
@@ -733,7 +750,10 @@ pub async fn revoke_consent(
             action: "consent.revoked",
             record_type: "Consent",
             record_id: Some(consent_id),
-            details: Some(json!({ "client": found.client_id })),
+            details: Some(json!({
+                "client": found.client_id,
+                "cancelledReferrals": open.iter().map(|r| r.id).collect::<Vec<_>>(),
+            })),
         },
     )
     .await?;

@@ -3,6 +3,7 @@
 
 use crate::helpers::{ORG_A, ORG_B, TestApp};
 use coalition::auth::throttle::FREE_FAILURES;
+use entity::enums::OrgRole;
 use serde_json::{Value, json};
 
 const LOGIN: &str = "mutation($email: String!, $password: String!) { login(input: {email: $email, password: $password}) { token expiresAt user { email } } }";
@@ -467,4 +468,107 @@ async fn a_coordinator_cannot_withdraw_their_own_coordinator_role() {
         )
         .await;
     assert_eq!(answer.error_code(), "CONFLICT");
+}
+
+#[tokio::test]
+async fn an_api_key_ends_with_the_admin_authority_of_its_maker() {
+    let app = TestApp::spawn().await;
+    let org = app.org_id(ORG_A).await;
+    let owner = app.token_of("admin", ORG_A).await;
+    let maker = app
+        .add_member("second-admin@riverside.example", ORG_A, OrgRole::Admin)
+        .await;
+    let create = "mutation($org: ID!, $name: String!) { createApiKey(input: {organizationId: $org, name: $name, role: STAFF}) { apiKey { id createdBy { email } } secret } }";
+    let demoted_key = app
+        .graphql(Some(&maker), create, json!({ "org": org, "name": "sync" }))
+        .await;
+    assert_eq!(
+        demoted_key.data("createApiKey.apiKey.createdBy.email"),
+        "second-admin@riverside.example"
+    );
+    let secret = demoted_key
+        .data("createApiKey.secret")
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let kept = app
+        .graphql(Some(&owner), create, json!({ "org": org, "name": "kept" }))
+        .await;
+    let kept_secret = kept
+        .data("createApiKey.secret")
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let viewer = "{ viewer { kind } }";
+    assert_eq!(
+        app.graphql(Some(&secret), viewer, json!({}))
+            .await
+            .data("viewer.kind"),
+        "API_KEY"
+    );
+
+    let membership = id_of(
+        &memberships(&app, &owner).await,
+        "second-admin@riverside.example",
+    );
+    app.graphql(
+        Some(&owner),
+        CHANGE,
+        json!({ "id": membership, "role": "STAFF" }),
+    )
+    .await
+    .data("changeMemberRole.role");
+    let refused = app.graphql(Some(&secret), viewer, json!({})).await;
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert_eq!(
+        app.graphql(Some(&kept_secret), viewer, json!({}))
+            .await
+            .data("viewer.kind"),
+        "API_KEY",
+        "other admins' keys live on"
+    );
+    let keys = app
+        .graphql(
+            Some(&owner),
+            "query($slug: String!) { organization(slug: $slug) { apiKeys(first: 20) { nodes { name revokedAt createdBy { email } } } } }",
+            json!({ "slug": ORG_A }),
+        )
+        .await;
+    let sync = keys
+        .data("organization.apiKeys.nodes")
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|k| k["name"] == "sync")
+        .cloned()
+        .expect("sync key");
+    assert!(sync["revokedAt"].is_string(), "{sync}");
+
+    let leaver = app
+        .add_member("leaving-admin@riverside.example", ORG_A, OrgRole::Admin)
+        .await;
+    let leaving_secret = app
+        .graphql(
+            Some(&leaver),
+            create,
+            json!({ "org": org, "name": "leaver" }),
+        )
+        .await
+        .data("createApiKey.secret")
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let membership = id_of(
+        &memberships(&app, &owner).await,
+        "leaving-admin@riverside.example",
+    );
+    app.graphql(Some(&owner), REMOVE, json!({ "id": membership }))
+        .await
+        .data("removeMember");
+    assert_eq!(
+        app.graphql(Some(&leaving_secret), viewer, json!({}))
+            .await
+            .status,
+        401
+    );
 }

@@ -1211,3 +1211,97 @@ async fn retried_notes_clients_and_consents_are_recorded_once() {
         .clone();
     assert_eq!(a, b, "one consent for one key");
 }
+
+const AUDIT_OF: &str = "query($record: ID) { auditEntries(recordId: $record, first: 100) { totalCount nodes { action recordType details } } }";
+
+#[tokio::test]
+async fn revoking_a_consent_audits_every_referral_it_cancels() {
+    let l = setup().await;
+    let first = l.sent().await;
+    let second = l.sent().await;
+    let admin = l.app.token_of("admin", ORG_A).await;
+    l.app
+        .graphql(
+            Some(&l.sender),
+            "mutation($id: ID!) { revokeConsent(input: {consentId: $id}) { id } }",
+            json!({ "id": l.consent }),
+        )
+        .await
+        .data("revokeConsent");
+    for referral in [&first, &second] {
+        let trail = l
+            .app
+            .graphql(Some(&admin), AUDIT_OF, json!({ "record": referral["id"] }))
+            .await;
+        let cancelled = trail
+            .data("auditEntries.nodes")
+            .as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| {
+                e["action"] == "referral.status_changed"
+                    && e["details"]
+                        .as_str()
+                        .is_some_and(|d| d.contains("CANCELLED") && d.contains("CONSENT_REVOKED"))
+            });
+        assert!(cancelled, "the cancellation is audited: {}", trail.body);
+    }
+}
+
+#[tokio::test]
+async fn coordinators_read_no_audit_trail_of_referrals_they_cannot_see() {
+    let l = setup().await;
+    let referral = l.sent().await;
+    let coordinator = l.app.token("coordinator@demo.test").await;
+    let hidden = l
+        .app
+        .graphql(
+            Some(&coordinator),
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": referral["id"] }),
+        )
+        .await;
+    assert_eq!(hidden.error_code(), "NOT_FOUND", "the referral is hidden");
+    for record in [referral["id"].clone(), json!(l.client), json!(l.consent)] {
+        let trail = l
+            .app
+            .graphql(Some(&coordinator), AUDIT_OF, json!({ "record": record }))
+            .await;
+        assert_eq!(
+            trail.data("auditEntries.totalCount"),
+            0,
+            "nothing of {record}: {}",
+            trail.body
+        );
+    }
+    let newest = l
+        .app
+        .graphql(
+            Some(&coordinator),
+            "{ auditEntries(last: 100) { nodes { recordType action } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = newest
+        .data("auditEntries.nodes")
+        .as_array()
+        .expect("entries")
+        .clone();
+    assert!(!nodes.is_empty(), "coordinators keep the rest of the log");
+    assert!(
+        nodes.iter().all(|e| !["Client", "Consent", "Referral"]
+            .contains(&e["recordType"].as_str().unwrap_or(""))),
+        "{nodes:?}"
+    );
+    let admin = l.app.token_of("admin", ORG_A).await;
+    let own = l
+        .app
+        .graphql(Some(&admin), AUDIT_OF, json!({ "record": referral["id"] }))
+        .await;
+    assert_eq!(
+        own.data("auditEntries.totalCount"),
+        1,
+        "the referring organization's admin reads it: {}",
+        own.body
+    );
+}

@@ -243,3 +243,74 @@ async fn every_change_is_audited_to_the_body_s_owner() {
         );
     }
 }
+
+#[tokio::test]
+async fn changing_a_hidden_draft_answers_exactly_like_a_missing_record() {
+    let board = Board::new(5, 3).await;
+    let held = board.meeting(3).await;
+    let item = board.item(&held, "Adopt the welcome plan", "ACTION").await;
+    board.all_present(&held).await;
+    board.hold(&held).await;
+    let minutes = board
+        .clerk(
+            "mutation($m: ID!) { draftMinutes(meetingId: $m, text: \"Draft.\") { id } }",
+            json!({ "m": held }),
+        )
+        .await
+        .data("draftMinutes.id")
+        .as_str()
+        .expect("minutes")
+        .to_owned();
+    let outsider = board.app.token_of("staff", "riverside-library").await;
+    let missing_minutes = coalition::ids::encode("Minutes", uuid::Uuid::now_v7()).0;
+    let missing_item = coalition::ids::encode("AgendaItem", uuid::Uuid::now_v7()).0;
+    let cases = [
+        "mutation($m: ID!) { reviseMinutes(input: {minutesId: $m, text: \"Rewritten.\"}) { id } }",
+        "mutation($m: ID!, $motion: ID!) { approveMinutes(minutesId: $m, motionId: $motion) { id } }",
+        "mutation($m: ID!) { publishMinutes(minutesId: $m) { id } }",
+        "mutation($m: ID!) { draftMinutesCorrection(minutesId: $m, text: \"Correction.\") { id } }",
+    ];
+    for query in cases {
+        let motion = coalition::ids::encode("Motion", uuid::Uuid::now_v7()).0;
+        let hidden = board
+            .app
+            .graphql(
+                Some(&outsider),
+                query,
+                json!({ "m": minutes, "motion": motion }),
+            )
+            .await;
+        let absent = board
+            .app
+            .graphql(
+                Some(&outsider),
+                query,
+                json!({ "m": missing_minutes, "motion": motion }),
+            )
+            .await;
+        assert_eq!(hidden.error_code(), "NOT_FOUND", "{query}: {}", hidden.body);
+        assert_eq!(hidden.body, absent.body, "{query}");
+    }
+    let item_cases = [
+        "mutation($i: ID!) { updateAgendaItem(itemId: $i, input: {title: \"Renamed\", kind: ACTION}) { id } }",
+        "mutation($i: ID!) { removeAgendaItem(itemId: $i) { id } }",
+        "mutation($i: ID!, $p: ID!) { makeMotion(input: {agendaItemId: $i, text: \"Adopt\", moverId: $p}) { id } }",
+    ];
+    for query in item_cases {
+        let person = coalition::ids::encode("Person", uuid::Uuid::now_v7()).0;
+        let hidden = board
+            .app
+            .graphql(Some(&outsider), query, json!({ "i": item, "p": person }))
+            .await;
+        let absent = board
+            .app
+            .graphql(
+                Some(&outsider),
+                query,
+                json!({ "i": missing_item, "p": person }),
+            )
+            .await;
+        assert_eq!(hidden.error_code(), "NOT_FOUND", "{query}: {}", hidden.body);
+        assert_eq!(hidden.error_code(), absent.error_code(), "{query}");
+    }
+}
