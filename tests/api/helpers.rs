@@ -36,6 +36,8 @@ pub const ORG_B: &str = "community-legal-aid";
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
+    /// The database's URL.
+    pub database_url: String,
     postgres_database: Option<String>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -132,6 +134,7 @@ impl TestApp {
         TestApp {
             state,
             router,
+            database_url: url,
             postgres_database,
             _dir: dir,
         }

@@ -9,6 +9,7 @@ mod directory_services;
 mod hardening;
 mod helpers;
 mod http;
+mod outage;
 mod pagination;
 mod permissions;
 mod readme;
