@@ -493,3 +493,35 @@ async fn an_error_on_a_non_null_field_nulls_its_nearest_nullable_parent() {
         "`organization` is non-null too: the null reaches `data`"
     );
 }
+
+#[tokio::test]
+async fn a_request_past_its_time_limit_is_stopped_not_left_running() {
+    let app = TestApp::spawn().await;
+    let staff = app.token_of("staff", ORG_A).await;
+    let settings = HttpSettings {
+        request_timeout: std::time::Duration::from_nanos(1),
+        ..HttpSettings::default()
+    };
+    let router = coalition::startup::router(app.state.clone(), &settings, Limits::default());
+    let before = client_count(&app).await;
+    let request = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {staff}"))
+        .body(Body::from(
+            json!({
+                "query": "mutation($org: ID!) { createClient(input: {organizationId: $org, displayName: \"Late\"}) { id } }",
+                "variables": { "org": app.org_id(ORG_A).await },
+            })
+            .to_string(),
+        ))
+        .expect("request");
+    let response = router.oneshot(request).await.expect("response");
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        client_count(&app).await,
+        before,
+        "the stopped request wrote nothing, then or later"
+    );
+}
