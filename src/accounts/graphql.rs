@@ -280,16 +280,21 @@ impl ApiKey {
     }
     /// The admin who made the key (absent for keys made by the service itself).
     async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        let Some(id) = self.0.created_by else {
-            return Ok(None);
-        };
-        let found = loaders(ctx)?
-            .users
-            .load_one(id)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(found.map(User))
+        load_user(ctx, self.0.created_by).await
     }
+}
+
+/// The user `id` (when there is one) through the request's loader.
+pub async fn load_user(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> Result<Option<User>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let found = loaders(ctx)?
+        .users
+        .load_one(id)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(found.map(User))
 }
 
 // ---------------------------------------------------------------- Viewer

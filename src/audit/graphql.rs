@@ -1,7 +1,7 @@
 //! GraphQL view of the audit log (read-only by design: there is no mutation).
 
 use super::service::{self, AuditFilter};
-use crate::accounts::graphql::{Organization, User};
+use crate::accounts::graphql::{Organization, User, load_user};
 use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
@@ -52,15 +52,7 @@ impl AuditEntry {
     }
     /// The user who did it, when a user did.
     async fn actor_user(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        let Some(id) = self.0.actor_user_id else {
-            return Ok(None);
-        };
-        let found = loaders(ctx)?
-            .users
-            .load_one(id)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(found.map(User))
+        load_user(ctx, self.0.actor_user_id).await
     }
     /// The API key that did it, when a key did.
     async fn actor_api_key_id(&self) -> Option<ID> {

@@ -7,9 +7,7 @@
 
 use crate::error::AppError;
 use async_graphql::ServerError;
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{Value as ConstValue, Variables};
 use chrono::{DateTime, Datelike, NaiveDate};
@@ -48,7 +46,7 @@ pub fn check(
         let on = fragment.node.type_condition.node.on.node.as_str();
         walker.selections(&fragment.node.selection_set.node, on)?;
     }
-    if let Some(operation) = executed(&document.operations, operation_name) {
+    if let Some(operation) = super::limits::executed(&document.operations, operation_name) {
         for definition in &operation.variable_definitions {
             let name = definition.node.name.node.as_str();
             if let Some(value) = variables.get(name) {
@@ -58,17 +56,6 @@ pub fn check(
         }
     }
     Ok(())
-}
-
-fn executed<'a>(
-    operations: &'a DocumentOperations,
-    name: Option<&str>,
-) -> Option<&'a OperationDefinition> {
-    match (operations, name) {
-        (DocumentOperations::Single(op), _) => Some(&op.node),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| &op.node),
-        (DocumentOperations::Multiple(ops), None) => ops.values().next().map(|op| &op.node),
-    }
 }
 
 struct Walker<'a> {

@@ -103,7 +103,7 @@ fn refusal(message: String) -> ServerError {
 }
 
 /// The operation async-graphql will run: the named one, or the only one.
-fn executed<'a>(
+pub fn executed<'a>(
     operations: &'a DocumentOperations,
     name: Option<&str>,
 ) -> Option<&'a OperationDefinition> {
