@@ -496,14 +496,23 @@ async fn an_error_on_a_non_null_field_nulls_its_nearest_nullable_parent() {
 
 #[tokio::test]
 async fn a_request_past_its_time_limit_is_stopped_not_left_running() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
     let app = TestApp::spawn().await;
     let staff = app.token_of("staff", ORG_A).await;
     let settings = HttpSettings {
-        request_timeout: std::time::Duration::from_nanos(1),
+        request_timeout: std::time::Duration::from_millis(300),
         ..HttpSettings::default()
     };
     let router = coalition::startup::router(app.state.clone(), &settings, Limits::default());
     let before = client_count(&app).await;
+    // Another writer holds the clients table, so the request waits past its limit.
+    let holder = app.state.db.begin().await.expect("begin");
+    let hold = if coalition::db::is_postgres(&app.state.db) {
+        "LOCK TABLE clients IN SHARE MODE"
+    } else {
+        "UPDATE organizations SET name = name"
+    };
+    holder.execute_unprepared(hold).await.expect("hold");
     let request = Request::post("/graphql")
         .header("content-type", "application/json")
         .header("authorization", format!("Bearer {staff}"))
@@ -515,10 +524,13 @@ async fn a_request_past_its_time_limit_is_stopped_not_left_running() {
             .to_string(),
         ))
         .expect("request");
+    let started = std::time::Instant::now();
     let response = router.oneshot(request).await.expect("response");
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    holder.rollback().await.expect("release");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(
         client_count(&app).await,
         before,
