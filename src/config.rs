@@ -88,12 +88,38 @@ pub struct DatabaseArgs {
     pub database_url: String,
 }
 
+/// A secret setting: it never prints, so `Debug` of the settings (a log line,
+/// a panic message) cannot leak it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
 /// How access tokens are signed and verified.
 #[derive(Args, Debug, Clone)]
 pub struct JwtArgs {
     /// HS256 signing secret, at least 32 bytes. Required unless a public key is set or --demo.
     #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
     /// PEM public key of the coalition's identity provider; tokens are then verified, not issued.
     #[arg(long, env = "JWT_PUBLIC_KEY_FILE")]
     pub jwt_public_key_file: Option<PathBuf>,
@@ -129,10 +155,10 @@ impl JwtArgs {
                 ));
             }
             (Some(secret), None) => {
-                if secret.len() < 32 {
+                if secret.expose().len() < 32 {
                     return Err(ConfigError("JWT_SECRET must be at least 32 bytes".into()));
                 }
-                TokenService::hs256(secret.as_bytes(), issuer, audience, ttl)
+                TokenService::hs256(secret.expose().as_bytes(), issuer, audience, ttl)
             }
             (None, Some(path)) => {
                 let algorithm = match self.jwt_algorithm.as_deref() {
@@ -418,7 +444,7 @@ mod tests {
 
     fn jwt(secret: Option<&str>) -> JwtArgs {
         JwtArgs {
-            jwt_secret: secret.map(str::to_owned),
+            jwt_secret: secret.map(|s| Secret(s.to_owned())),
             jwt_public_key_file: None,
             jwt_algorithm: None,
             jwt_issuer: "coalition".into(),
@@ -431,6 +457,13 @@ mod tests {
     fn a_short_secret_is_refused_naming_jwt_secret() {
         let err = jwt(Some("too-short")).token_service(false).unwrap_err();
         assert!(err.to_string().contains("JWT_SECRET"));
+    }
+
+    #[test]
+    fn the_signing_secret_never_prints() {
+        let printed = format!("{:?}", jwt(Some("a-very-secret-signing-key-of-32-bytes!")));
+        assert!(!printed.contains("a-very-secret"), "{printed}");
+        assert!(printed.contains("redacted"));
     }
 
     #[test]

@@ -143,13 +143,11 @@ async fn run(command: Command) -> Result<(), Failure> {
         }
         Command::ExportHsds(args) => {
             coalition::config::check_database_url(&args.database.database_url)?;
+            let zone = coalition::config::time_zone(&args.time_zone)?;
             let conn = open_migrated(&args.database.database_url).await?;
-            let dump = coalition::directory::hsds::export::dump(
-                &conn,
-                coalition::state::DEFAULT_TIME_ZONE.name(),
-            )
-            .await
-            .map_err(|e| runtime("cannot export")(e.to_string()))?;
+            let dump = coalition::directory::hsds::export::dump(&conn, zone.name())
+                .await
+                .map_err(|e| runtime("cannot export")(e.to_string()))?;
             let text = serde_json::to_string_pretty(&dump)
                 .map_err(|e| runtime("cannot export")(e.to_string()))?;
             std::fs::write(&args.file, text)

@@ -358,3 +358,28 @@ async fn bad_records_are_reported_one_by_one_and_the_rest_load() {
     let (_, services) = app.get_json("/hsds/services").await;
     assert_eq!(services["total_items"], 1);
 }
+
+#[tokio::test]
+async fn export_hsds_writes_schedules_in_the_time_zone_it_is_given() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("directory.json");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_coalition"))
+        .args([
+            "export-hsds",
+            file.to_str().expect("path"),
+            "--time-zone",
+            "Europe/Paris",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "warn")
+        .status()
+        .expect("run export-hsds");
+    assert!(status.success());
+    let dump = std::fs::read_to_string(&file).expect("dump");
+    assert!(
+        dump.contains("Local time (Europe/Paris)"),
+        "schedules name the zone given"
+    );
+    assert!(!dump.contains("America/New_York"));
+}
