@@ -75,13 +75,18 @@ async fn run(command: Command) -> Result<(), Failure> {
                     println!("  {:<45} {}", login.email, login.description);
                 }
             }
+            let served = if http.graphiql {
+                "GraphQL (and GraphiQL)"
+            } else {
+                "GraphQL"
+            };
             let app = startup::Application::build(state, bind, &http, limits)
                 .await
                 .map_err(|e| runtime("cannot listen on BIND_ADDR")(e.to_string()))?;
             let addr = app
                 .local_addr()
                 .map_err(|e| runtime("listener")(e.to_string()))?;
-            println!("Coalition is serving GraphQL (and GraphiQL) at http://{addr}/graphql");
+            println!("Coalition is serving {served} at http://{addr}/graphql");
             tracing::info!(%addr, "serving");
             app.run_until_stopped()
                 .await
