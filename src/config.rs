@@ -369,7 +369,7 @@ impl ServeArgs {
                 ));
             }
             Some(n) => n,
-            None => std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            None => crate::auth::password::default_slots(),
         };
         check_database_url(&self.database.database_url)?;
         let time_zone = time_zone(&self.time_zone)?;

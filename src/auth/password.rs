@@ -27,10 +27,15 @@ pub struct Hashing {
     memory: Arc<Mutex<Vec<Vec<Block>>>>,
 }
 
+/// The default number of slots: one per core, at least two.
+pub fn default_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
+}
+
 impl Default for Hashing {
-    /// One slot per core, at least two.
+    /// [`default_slots`] slots.
     fn default() -> Self {
-        Hashing::new(std::thread::available_parallelism().map_or(2, |n| n.get().max(2)))
+        Hashing::new(default_slots())
     }
 }
 
