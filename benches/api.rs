@@ -7,11 +7,11 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use coalition::accounts::domain::{Email, Name};
 use coalition::accounts::service as accounts;
 use coalition::auth::Actor;
 use coalition::auth::token::TokenService;
 use coalition::config::HttpSettings;
+use coalition::domain::{Email, Name};
 use coalition::graphql::Limits;
 use coalition::{demo, startup};
 use entity::enums::OrgRole;

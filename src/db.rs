@@ -1,12 +1,18 @@
 //! Opening the database (SQLite or PostgreSQL, chosen by the URL), running
-//! migrations, and the clock used for stored timestamps.
+//! migrations, the clock used for stored timestamps, and finding (and
+//! locking) a row by its id.
 
+use crate::error::{AppError, AppResult};
 use chrono::{DateTime, SubsecRound, Utc};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QueryFilter, QuerySelect,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use uuid::Uuid;
 
 /// How long PostgreSQL lets one statement run before cancelling it.
 const STATEMENT_TIMEOUT: &str = "30s";
@@ -74,4 +80,69 @@ pub fn is_postgres(db: &DatabaseConnection) -> bool {
 /// store, so a value read back equals the value written (cursors rely on it).
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
+}
+
+/// An entity whose rows are found by a uuid primary key.
+pub trait IdEntity: EntityTrait {
+    /// The primary-key column.
+    fn id_column() -> Self::Column;
+    /// The primary key of a row.
+    fn id_of(model: &Self::Model) -> Uuid;
+}
+
+macro_rules! id_entity {
+    ($($module:ident),+) => {$(
+        impl IdEntity for entity::$module::Entity {
+            fn id_column() -> Self::Column { entity::$module::Column::Id }
+            fn id_of(model: &Self::Model) -> Uuid { model.id }
+        }
+    )+};
+}
+id_entity!(
+    organization,
+    user,
+    service,
+    taxonomy_term,
+    client,
+    consent,
+    referral,
+    referral_note,
+    person,
+    body,
+    body_membership,
+    meeting,
+    motion,
+    action_item,
+    agenda_item,
+    minutes
+);
+
+impl IdEntity for entity::organization_profile::Entity {
+    fn id_column() -> Self::Column {
+        entity::organization_profile::Column::OrganizationId
+    }
+    fn id_of(model: &Self::Model) -> Uuid {
+        model.organization_id
+    }
+}
+
+/// The row `id` of `E`, or `NOT_FOUND`. Callers apply the policy to it.
+pub async fn find<E: IdEntity>(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<E::Model> {
+    E::find()
+        .filter(E::id_column().eq(id))
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// [`find`], locking the row until the transaction ends on PostgreSQL, so
+/// that changes decided on the row's state are serialised (SQLite already
+/// runs one writer at a time and has no row locks).
+pub async fn find_locked<E: IdEntity>(txn: &impl ConnectionTrait, id: Uuid) -> AppResult<E::Model> {
+    E::find()
+        .filter(E::id_column().eq(id))
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)
 }

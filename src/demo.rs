@@ -2,10 +2,10 @@
 //! admin and a staff user, plus a coordinator and a clerk. Loaded by
 //! `serve --demo` and `seed-demo`, and by tests that want a populated network.
 
-use crate::accounts::domain::Slug;
-use crate::accounts::domain::{Email, Name};
 use crate::accounts::service::{self as accounts, NewOrganization};
 use crate::auth::{Actor, password};
+use crate::domain::Slug;
+use crate::domain::{Email, Name};
 use crate::error::AppResult;
 use entity::enums::{CoalitionRoleKind, OrgRole, OrganizationKind};
 use sea_orm::DatabaseConnection;

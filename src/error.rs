@@ -48,6 +48,12 @@ pub enum AppError {
     /// the request id and never sent to the client.
     #[error("internal error")]
     Internal(String),
+    /// A database error, kept with its source for the log. A database that
+    /// cannot be reached (no connection to be had, a dropped connection, a
+    /// server shutting down, a statement cancelled by its timeout, SQLite busy)
+    /// is `SERVICE_UNAVAILABLE`, worth a retry; any other is a bug: `INTERNAL`.
+    #[error("{}", if is_unavailability(.0) { DATABASE_UNAVAILABLE } else { "internal error" })]
+    Db(#[from] DbErr),
 }
 
 impl AppError {
@@ -62,6 +68,8 @@ impl AppError {
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::ServiceUnavailable(_) => "SERVICE_UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
+            AppError::Db(err) if is_unavailability(err) => "SERVICE_UNAVAILABLE",
+            AppError::Db(_) => "INTERNAL",
         }
     }
 
@@ -102,8 +110,18 @@ impl AppError {
     /// details are logged here (inside the request's span, with its request id)
     /// and replaced by a generic message.
     pub fn client_view(&self) -> (String, async_graphql::ErrorExtensionValues) {
-        if let AppError::Internal(detail) = self {
-            tracing::error!(detail = %detail, "internal error");
+        match self {
+            AppError::Internal(detail) => tracing::error!(detail = %detail, "internal error"),
+            AppError::Db(err) if is_unavailability(err) => {
+                tracing::warn!(
+                    error = err as &dyn std::error::Error,
+                    "database unavailable"
+                )
+            }
+            AppError::Db(err) => {
+                tracing::error!(error = err as &dyn std::error::Error, "database error")
+            }
+            _ => {}
         }
         let mut ext = async_graphql::ErrorExtensionValues::default();
         ext.set("code", self.code());
@@ -121,21 +139,6 @@ impl AppError {
 /// What a client is told while the database cannot be reached or is overloaded.
 const DATABASE_UNAVAILABLE: &str =
     "the database cannot be reached right now; nothing was changed, try again shortly";
-
-impl From<DbErr> for AppError {
-    /// A database that cannot be reached (no connection to be had, a dropped
-    /// connection, a server shutting down, a statement cancelled by its
-    /// timeout, SQLite busy) is `SERVICE_UNAVAILABLE`, worth a retry; every
-    /// other database error is a bug: `INTERNAL`.
-    fn from(err: DbErr) -> Self {
-        if is_unavailability(&err) {
-            tracing::warn!(error = %err, "database unavailable");
-            AppError::ServiceUnavailable(DATABASE_UNAVAILABLE.into())
-        } else {
-            AppError::Internal(format!("database: {err}"))
-        }
-    }
-}
 
 fn is_unavailability(err: &DbErr) -> bool {
     use sea_orm::RuntimeErr;

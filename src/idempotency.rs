@@ -131,7 +131,7 @@ pub async fn replayed_record<E>(
     keyed: &Option<Keyed<'_>>,
 ) -> AppResult<Option<E::Model>>
 where
-    E: crate::loaders::IdEntity,
+    E: crate::db::IdEntity,
 {
     let Some(id) = replayed(conn, actor, keyed).await? else {
         return Ok(None);

@@ -11,6 +11,8 @@ pub mod accounts;
 pub mod audit;
 /// Credentials to actors: tokens, API keys, passwords, login throttling.
 pub mod auth;
+/// The one skeleton every change goes through: transaction, idempotency key, audit entry.
+pub mod change;
 /// Command line, settings and their validation.
 pub mod config;
 /// Opening and migrating the database; the storage clock.
@@ -19,6 +21,8 @@ pub mod db;
 pub mod demo;
 /// Organizations' profiles, services, taxonomy; bodies, people and memberships.
 pub mod directory;
+/// Values every domain parses at the edge: emails, names, slugs, language tags, texts.
+pub mod domain;
 /// The one error type and its client-facing codes.
 pub mod error;
 /// The GraphQL schema, its conventions and limits.
@@ -29,8 +33,6 @@ pub mod http;
 pub mod idempotency;
 /// Opaque global ids.
 pub mod ids;
-/// Per-request DataLoaders.
-pub mod loaders;
 /// Prometheus metrics.
 pub mod metrics;
 /// Keyset pagination.

@@ -3,8 +3,8 @@
 //! the library.
 
 use clap::Parser;
-use coalition::accounts::{domain::Email, service as accounts};
 use coalition::config::{Cli, Command, ConfigError, ServeSettings};
+use coalition::{accounts::service as accounts, domain::Email};
 use coalition::{db, demo, graphql, startup, telemetry};
 use std::process::ExitCode;
 use std::time::Duration;

@@ -1,10 +1,11 @@
 //! GraphQL types, queries and mutations of accounts. Resolvers parse input,
 //! call [`super::service`] with the actor and map the result; nothing more.
 
-use super::domain::{Email, Name, Password, Slug};
+use super::domain::Password;
 use super::service;
 use crate::auth::Principal;
 use crate::auth::throttle::ClientAddress;
+use crate::domain::{Email, Name, Slug};
 use crate::error::AppError;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
@@ -169,6 +170,7 @@ impl Membership {
     /// The member.
     async fn user(&self, ctx: &Context<'_>) -> Result<User> {
         let found = loaders(ctx)?
+            .accounts
             .users
             .load_one(self.0.user_id)
             .await
@@ -290,6 +292,7 @@ pub async fn load_user(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> Result<Opti
         return Ok(None);
     };
     let found = loaders(ctx)?
+        .accounts
         .users
         .load_one(id)
         .await

@@ -2,13 +2,14 @@
 //! [`crate::policy`] before reading or writing, and writes changes and their
 //! audit entries in one transaction.
 
-use super::domain::{Email, Name, Password, Slug};
+use super::domain::Password;
 use crate::audit::service::{self as audit, AuditEvent};
 use crate::auth::password::Hashing;
 use crate::auth::throttle::ClientAddress;
 use crate::auth::token::IssuedToken;
 use crate::auth::{Actor, Authenticator, Principal, UserPrincipal, api_key};
 use crate::db::now;
+use crate::domain::{Email, Name, Slug};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::pagination::{Page, PageRequest, paginate};
@@ -166,11 +167,10 @@ pub async fn membership(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::allows(
-        actor,
-        found.organization_id,
-        OrgAction::ReadMembers,
-    ))?;
+    policy::reveal(
+        "allows",
+        policy::allows(actor, found.organization_id, OrgAction::ReadMembers),
+    )?;
     Ok(found)
 }
 
@@ -451,11 +451,10 @@ pub async fn invitation(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::allows(
-        actor,
-        found.organization_id,
-        OrgAction::ManageMembers,
-    ))?;
+    policy::reveal(
+        "allows",
+        policy::allows(actor, found.organization_id, OrgAction::ManageMembers),
+    )?;
     Ok(found)
 }
 
@@ -760,6 +759,7 @@ pub async fn api_key(
         .ok_or(AppError::NotFound)?;
     let is_self = matches!(&actor.principal, Principal::ApiKey(k) if k.key_id == id);
     policy::reveal(
+        "may_see_api_key",
         is_self || policy::allows(actor, found.organization_id, OrgAction::ManageApiKeys),
     )?;
     Ok(found)
@@ -776,11 +776,10 @@ pub async fn revoke_api_key(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::allows(
-        actor,
-        found.organization_id,
-        OrgAction::ManageApiKeys,
-    ))?;
+    policy::reveal(
+        "allows",
+        policy::allows(actor, found.organization_id, OrgAction::ManageApiKeys),
+    )?;
     if found.revoked_at.is_some() {
         return Ok(found);
     }
@@ -819,7 +818,7 @@ pub async fn user(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResu
         .into_iter()
         .map(|m| m.organization_id)
         .collect();
-    policy::reveal(policy::may_see_user(actor, id, &orgs))?;
+    policy::reveal("may_see_user", policy::may_see_user(actor, id, &orgs))?;
     Ok(found)
 }
 

@@ -5,8 +5,8 @@ use crate::accounts::graphql::{Organization, User, load_user};
 use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
+use crate::graphql::loaders::prime;
 use crate::ids;
-use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::{connection, mirror_enum};
 use async_graphql::{Context, ID, Object, Result};
@@ -64,6 +64,7 @@ impl AuditEntry {
             return Ok(None);
         };
         let found = loaders(ctx)?
+            .accounts
             .organizations
             .load_one(id)
             .await
@@ -131,14 +132,14 @@ impl AuditQuery {
         let loaders = loaders(ctx)?;
         if selects(ctx, "actorUser") {
             prime(
-                &loaders.users,
+                &loaders.accounts.users,
                 found.items.iter().filter_map(|e| e.actor_user_id),
             )
             .await?;
         }
         if selects(ctx, "organization") {
             prime(
-                &loaders.organizations,
+                &loaders.accounts.organizations,
                 found.items.iter().filter_map(|e| e.organization_id),
             )
             .await?;

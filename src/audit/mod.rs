@@ -4,5 +4,7 @@
 
 /// GraphQL types and queries of the audit log.
 pub mod graphql;
+/// Reads of clients' details noted during a request.
+pub mod reads;
 /// Recording and reading entries.
 pub mod service;

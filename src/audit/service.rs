@@ -162,6 +162,9 @@ pub async fn get(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::audit_scope(actor).reads(entry.organization_id, &entry.record_type))?;
+    policy::reveal(
+        "audit_scope",
+        policy::audit_scope(actor).reads(entry.organization_id, &entry.record_type),
+    )?;
     Ok(entry)
 }

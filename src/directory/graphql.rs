@@ -105,6 +105,7 @@ pub async fn localized(
         return Ok(None);
     };
     let translations = loaders(ctx)?
+        .directory
         .translations
         .load_one(record_id)
         .await

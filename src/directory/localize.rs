@@ -1,7 +1,7 @@
 //! Texts in several languages: a default text plus translations, and the
 //! choice of the best one for the languages a client asked for.
 
-use super::domain::primary_language;
+use crate::domain::primary_language;
 
 /// The languages a client prefers, best first (from a `locale` argument or
 /// the `Accept-Language` header).

@@ -4,12 +4,14 @@
 
 /// The demo directory.
 pub mod demo;
-/// Input values of the directory (language tags, clock times, web addresses).
+/// Input values of the directory's services (clock times).
 pub mod domain;
 /// GraphQL types shared by the directory's parts (localized texts, contacts).
 pub mod graphql;
 /// Open Referral HSDS 3.0 export and import.
 pub mod hsds;
+/// Per-request loaders of services, profiles and taxonomy terms.
+pub mod loaders;
 /// Texts in several languages and the choice among them.
 pub mod localize;
 /// Bodies, people and their memberships over time.

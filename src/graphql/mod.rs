@@ -13,6 +13,8 @@ pub mod guard;
 pub mod input;
 /// The expanded size of a document, counted once per fragment.
 pub mod limits;
+/// DataLoaders by id and by parent, and priming them with a page's keys.
+pub mod loaders;
 /// The `Node` interface and `node`/`nodes` lookups.
 pub mod node;
 /// Null propagation as the GraphQL specification defines it.

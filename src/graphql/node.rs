@@ -5,6 +5,7 @@ use super::context::{actor, state};
 use crate::accounts::graphql::{ApiKey, Invitation, Membership, Organization, User};
 use crate::accounts::service as accounts;
 use crate::audit::graphql::AuditEntry;
+use crate::audit::reads::ReadLog;
 use crate::audit::service as audit;
 use crate::directory::localize::PreferredLanguages;
 use crate::directory::people::graphql::{Body, BodyMembership, Person};
@@ -87,7 +88,7 @@ async fn find(ctx: &Context<'_>, id: &ID, field: &str) -> AppResult<Node> {
         "TaxonomyTerm" => Node::TaxonomyTerm(TaxonomyTerm(taxonomy::term(db, uuid).await?)),
         "Client" => {
             let reads = ctx
-                .data::<referrals::ReadLog>()
+                .data::<ReadLog>()
                 .map_err(|_| AppError::Internal("request without a read log".into()))?;
             Node::Client(Client(referrals::client(db, actor, reads, uuid).await?))
         }

@@ -15,8 +15,8 @@ use crate::directory::services::service as services;
 use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
+use crate::graphql::loaders::{prime, record_of};
 use crate::ids;
-use crate::loaders::{prime, record_of};
 use crate::pagination::{PageRequest, complexity};
 use crate::policy;
 use async_graphql::{Context, ID, Object, Result};
@@ -76,10 +76,14 @@ impl Organization {
         let found = service::members(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
         let loaders = loaders(ctx)?;
         if selects(ctx, "user") {
-            prime(&loaders.users, found.items.iter().map(|m| m.user_id)).await?;
+            prime(
+                &loaders.accounts.users,
+                found.items.iter().map(|m| m.user_id),
+            )
+            .await?;
         }
         if selects(ctx, "organization") {
-            prime(&loaders.organizations, [self.0.id]).await?;
+            prime(&loaders.accounts.organizations, [self.0.id]).await?;
         }
         Ok(MembershipConnection::from_page(found, Membership))
     }
@@ -119,7 +123,7 @@ impl Organization {
         let found = service::api_keys(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
         if selects(ctx, "createdBy") {
             prime(
-                &loaders(ctx)?.users,
+                &loaders(ctx)?.accounts.users,
                 found.items.iter().filter_map(|k| k.created_by),
             )
             .await?;
@@ -194,6 +198,7 @@ impl Organization {
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Contact>> {
         let actor = actor(ctx)?;
         let mut found = loaders(ctx)?
+            .directory
             .contacts
             .load_one(self.0.id)
             .await
@@ -235,7 +240,7 @@ impl Organization {
 /// The organization `id` through the request's loader; a referenced
 /// organization that is missing is a bug (`INTERNAL`).
 pub async fn load_organization(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Organization> {
-    let found = record_of(&loaders(ctx)?.organizations, id, "organization").await?;
+    let found = record_of(&loaders(ctx)?.accounts.organizations, id, "organization").await?;
     Ok(Organization(found))
 }
 
@@ -245,6 +250,7 @@ impl Organization {
         ctx: &Context<'_>,
     ) -> Result<Option<entity::organization_profile::Model>> {
         Ok(loaders(ctx)?
+            .directory
             .profiles
             .load_one(self.0.id)
             .await
@@ -267,13 +273,13 @@ pub async fn prime_organizations(ctx: &Context<'_>, ids: &[uuid::Uuid]) -> Resul
     .iter()
     .any(|f| selects(ctx, f))
     {
-        prime(&loaders.profiles, ids.iter().copied()).await?;
+        prime(&loaders.directory.profiles, ids.iter().copied()).await?;
     }
     if selects(ctx, "description") || selects(ctx, "localizedName") {
-        prime(&loaders.translations, ids.iter().copied()).await?;
+        prime(&loaders.directory.translations, ids.iter().copied()).await?;
     }
     if selects(ctx, "contacts") {
-        prime(&loaders.contacts, ids.iter().copied()).await?;
+        prime(&loaders.directory.contacts, ids.iter().copied()).await?;
     }
     Ok(())
 }

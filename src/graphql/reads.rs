@@ -4,9 +4,9 @@
 //! leaves. If that write fails the answer is withheld: personal data never
 //! leaves without its audit entry.
 
+use crate::audit::reads::ReadLog;
 use crate::auth::Actor;
 use crate::error::AppError;
-use crate::referrals::service::ReadLog;
 use crate::state::AppState;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
 use async_graphql::{Response, ServerError};
@@ -45,7 +45,7 @@ impl Extension for AuditReadsExtension {
             Ok(()) => response,
             Err(error) => {
                 let error = match error {
-                    unavailable @ AppError::ServiceUnavailable(_) => unavailable,
+                    unavailable if unavailable.code() == "SERVICE_UNAVAILABLE" => unavailable,
                     other => AppError::Internal(format!("audit of reads: {other}")),
                 };
                 let (message, extensions) = error.client_view();

@@ -15,15 +15,15 @@ use axum::response::{IntoResponse, Response};
 
 /// The HTTP status that goes with an error's code.
 pub fn status_of(error: &AppError) -> StatusCode {
-    match error {
-        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::BadInput { .. } => StatusCode::BAD_REQUEST,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    match error.code() {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        "CONFLICT" => StatusCode::CONFLICT,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -32,7 +32,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
 pub fn retry_after(error: &AppError) -> Option<u64> {
     match error {
         AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
-        AppError::ServiceUnavailable(_) => Some(1),
+        _ if error.code() == "SERVICE_UNAVAILABLE" => Some(1),
         _ => None,
     }
 }
@@ -128,7 +128,6 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     }
     let error = match status {
         StatusCode::UNAUTHORIZED => AppError::Unauthenticated,
-        StatusCode::FORBIDDEN => AppError::Forbidden("you may not do this".into()),
         StatusCode::NOT_FOUND => AppError::NotFound,
         StatusCode::TOO_MANY_REQUESTS => AppError::RateLimited {
             retry_after_secs: 1,

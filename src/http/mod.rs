@@ -10,13 +10,13 @@ pub mod errors;
 /// WebSocket subscriptions, whose credential is checked again on every event.
 pub mod websocket;
 
+use crate::audit::reads::ReadLog;
 use crate::auth::throttle::ClientAddress;
 use crate::config::HttpSettings;
 use crate::directory::localize::PreferredLanguages;
 use crate::error::AppError;
 use crate::graphql::AppSchema;
-use crate::loaders::Loaders;
-use crate::referrals::service::ReadLog;
+use crate::graphql::context::Loaders;
 use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{ParseRequestError, ServerError};

@@ -6,11 +6,11 @@
 //! closed (`4403`) the moment it no longer holds or its token expires.
 
 use super::errors::error_response;
+use crate::audit::reads::ReadLog;
 use crate::auth::session::{Session, SessionEnd};
 use crate::error::AppError;
 use crate::graphql::AppSchema;
-use crate::loaders::Loaders;
-use crate::referrals::service::ReadLog;
+use crate::graphql::context::Loaders;
 use crate::state::AppState;
 use async_graphql::Data;
 use async_graphql::http::{

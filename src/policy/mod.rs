@@ -65,22 +65,27 @@ pub fn allows_coalition(actor: &Actor, action: CoalitionAction) -> bool {
     }
 }
 
-/// `Ok` when `allowed`, else the refusal suited to the actor.
+/// `Ok` when `allowed`, else the refusal suited to the actor. The refusal is
+/// logged at debug level with what was refused; the client hears only the code.
 pub fn authorize(actor: &Actor, allowed: bool, what: &str) -> AppResult<()> {
     if allowed {
         Ok(())
     } else if actor.is_anonymous() {
+        tracing::debug!(rule = what, "refused: not authenticated");
         Err(AppError::Unauthenticated)
     } else {
+        tracing::debug!(rule = what, "refused");
         Err(AppError::Forbidden(format!("you may not {what}")))
     }
 }
 
-/// `Ok` when the actor may know the record exists, else `NOT_FOUND`.
-pub fn reveal(allowed: bool) -> AppResult<()> {
+/// `Ok` when the actor may know the record exists, else `NOT_FOUND`. The
+/// refusal is logged at debug level with the name of the `rule` that hid it.
+pub fn reveal(rule: &'static str, allowed: bool) -> AppResult<()> {
     if allowed {
         Ok(())
     } else {
+        tracing::debug!(rule, "hidden");
         Err(AppError::NotFound)
     }
 }
@@ -420,7 +425,7 @@ pub fn may_read_minutes(access: RecordsAccess, status: MinutesStatus) -> bool {
 /// `Ok` when `access` lets the actor change the records; `NOT_FOUND` when
 /// the records do not exist for the actor, else the refusal suited to them.
 pub fn authorize_records_change(actor: &Actor, access: RecordsAccess) -> AppResult<()> {
-    reveal(access.sees())?;
+    reveal("sees_records", access.sees())?;
     authorize(actor, access.manages(), "keep this body's records")
 }
 

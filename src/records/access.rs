@@ -3,10 +3,10 @@
 //! [`crate::policy::records_access`].
 
 use crate::auth::Actor;
+use crate::db::IdEntity;
 use crate::db::now;
 use crate::directory::people::service as people;
 use crate::error::{AppError, AppResult};
-use crate::loaders::IdEntity;
 use crate::policy::{self, RecordsAccess};
 use entity::{body, body_membership, meeting, person};
 use sea_orm::sea_query::Expr;
@@ -92,7 +92,7 @@ pub async fn visible_bodies(
     let mut bodies = all_bodies(db, actor).await?;
     bodies.retain(|id, b| b.access.sees() && only.is_none_or(|only| only == *id));
     if let Some(only) = only {
-        policy::reveal(bodies.contains_key(&only))?;
+        policy::reveal("sees_records", bodies.contains_key(&only))?;
     }
     Ok(bodies)
 }
@@ -135,7 +135,7 @@ pub async fn body_by_slug(
         .await?
         .ok_or(AppError::NotFound)?;
     let reach = access_to(db, actor, found).await?;
-    policy::reveal(reach.access.sees())?;
+    policy::reveal("sees_records", reach.access.sees())?;
     Ok(reach)
 }
 
@@ -170,7 +170,7 @@ pub async fn meeting(
     meeting_id: Uuid,
 ) -> AppResult<MeetingAccess> {
     let found = meeting_and_body(db, actor, meeting_id).await?;
-    policy::reveal(found.body.access.sees())?;
+    policy::reveal("sees_records", found.body.access.sees())?;
     Ok(found)
 }
 
@@ -280,7 +280,10 @@ pub async fn record_to_change<E: MeetingRecord>(
     let row = find::<E>(txn, id).await?;
     // A row the actor may not read does not exist for them, whatever they
     // may do to the rest of the record: `NOT_FOUND` before `FORBIDDEN`.
-    policy::reveal(found.body.access.sees() && E::readable(&row, &found))?;
+    policy::reveal(
+        "sees_records",
+        found.body.access.sees() && E::readable(&row, &found),
+    )?;
     policy::authorize_records_change(actor, found.body.access)?;
     Ok((row, found))
 }

@@ -5,12 +5,12 @@
 //! an item's status changes only through reviews.
 
 use super::access::{self, BodyAccess};
-use super::meetings::{commit, ensure_record_open, event};
+use super::meetings::{ensure_record_open, event};
 use crate::auth::Actor;
+use crate::change::{Change, IdempotencyKey};
 use crate::db::now;
-use crate::directory::domain::required_text;
+use crate::domain::required_text;
 use crate::error::{AppError, AppResult};
-use crate::idempotency;
 use crate::ids::new_id;
 use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate_by};
 use crate::policy::{self, RecordsAccess};
@@ -20,7 +20,7 @@ use entity::meeting;
 use entity::{action_item_review, agenda_item, organization, person};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait, Value,
+    EntityTrait, IntoActiveModel, QueryFilter, Value,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -51,7 +51,7 @@ impl Keyed for ActionItemView {
 }
 
 /// Who an action item is assigned to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Assignee {
     /// A person of the directory.
     Person(Uuid),
@@ -60,7 +60,7 @@ pub enum Assignee {
 }
 
 /// A new action item as the clerk gives it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct NewActionItem {
     /// The meeting that decides it.
     pub meeting_id: Uuid,
@@ -101,23 +101,16 @@ pub async fn create(
 ) -> AppResult<action_item::Model> {
     let description = required_text(&input.description, "input.description", 5_000)?;
     ensure_assignee(db, input.assignee).await?;
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, input.meeting_id).await?;
-    let keyed = key.map(|key| idempotency::Keyed {
-        key,
-        field: "input.idempotencyKey",
-        operation: "action_item.create",
-        input: format!("{input:?}"),
-    });
-    if let Some(done) =
-        idempotency::replayed_record::<action_item::Entity>(&txn, actor, &keyed).await?
-    {
+    let key = IdempotencyKey::parse(key, "input.idempotencyKey", "action_item.create", &input)?;
+    let change = Change::begin_keyed(db, actor, key).await?;
+    let found = access::meeting_to_change(change.txn(), actor, input.meeting_id).await?;
+    if let Some(done) = change.replayed::<action_item::Entity>().await? {
         return Ok(done);
     }
-    ensure_record_open(&txn, &found.meeting).await?;
+    ensure_record_open(change.txn(), &found.meeting).await?;
     if let Some(item_id) = input.agenda_item_id {
         agenda_item::Entity::find_by_id(item_id)
-            .one(&txn)
+            .one(change.txn())
             .await?
             .filter(|i| i.meeting_id == found.meeting.id)
             .ok_or_else(|| {
@@ -148,22 +141,20 @@ pub async fn create(
         created_at: Set(at),
         updated_at: Set(at),
     }
-    .insert(&txn)
+    .insert(change.txn())
     .await?;
-    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "action_item.created",
-            "ActionItem",
-            created.id,
-            json!({ "meeting": created.meeting_id, "dueOn": created.due_on }),
-        ),
-        created,
-    )
-    .await
+    change
+        .commit(
+            event(
+                &found.body,
+                "action_item.created",
+                "ActionItem",
+                created.id,
+                json!({ "meeting": created.meeting_id, "dueOn": created.due_on }),
+            ),
+            created,
+        )
+        .await
 }
 
 /// A review of an action item as the clerk gives it.
@@ -188,14 +179,14 @@ pub async fn review(
     input: NewReview,
 ) -> AppResult<action_item::Model> {
     let update = required_text(&input.update, "input.update", 5_000)?;
-    let txn = db.begin().await?;
+    let change = Change::begin(db, actor).await?;
     let item = action_item::Entity::find_by_id(item_id)
-        .one(&txn)
+        .one(change.txn())
         .await?
         .ok_or(AppError::NotFound)?;
-    let found = access::meeting_to_change(&txn, actor, input.meeting_id).await?;
+    let found = access::meeting_to_change(change.txn(), actor, input.meeting_id).await?;
     let origin = meeting::Entity::find_by_id(item.meeting_id)
-        .one(&txn)
+        .one(change.txn())
         .await?
         .ok_or(AppError::NotFound)?;
     if found.meeting.body_id != item.body_id {
@@ -210,7 +201,7 @@ pub async fn review(
             "must be later than the meeting that created the item",
         ));
     }
-    ensure_record_open(&txn, &found.meeting).await?;
+    ensure_record_open(change.txn(), &found.meeting).await?;
     let status = input.status.unwrap_or(item.status);
     let due_on = input.due_on.unwrap_or(item.due_on);
     action_item_review::ActiveModel {
@@ -222,7 +213,7 @@ pub async fn review(
         update: Set(update),
         created_at: Set(now()),
     }
-    .insert(&txn)
+    .insert(change.txn())
     .await
     .map_err(|e| {
         AppError::conflict_on_unique(e, "the item was already reviewed at this meeting")
@@ -232,11 +223,8 @@ pub async fn review(
     row.status = Set(status);
     row.due_on = Set(due_on);
     row.updated_at = Set(now());
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
+    let updated = row.update(change.txn()).await?;
+    change.commit(event(
             &found.body,
             "action_item.reviewed",
             "ActionItem",
@@ -259,7 +247,7 @@ pub async fn action_item(
         .await?
         .ok_or(AppError::NotFound)?;
     let BodyAccess { access, .. } = access::body(db, actor, item.body_id).await?;
-    policy::reveal(access.sees())?;
+    policy::reveal("sees_records", access.sees())?;
     Ok(ActionItemView { item, access })
 }
 

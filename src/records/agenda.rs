@@ -3,19 +3,19 @@
 //! meeting was cancelled or postponed (its agenda moved with it).
 
 use super::access::{self, MeetingAccess};
-use super::meetings::{commit, ensure_record_open, event};
+use super::meetings::{ensure_record_open, event};
 use crate::auth::Actor;
+use crate::change::{Change, IdempotencyKey};
 use crate::db::now;
-use crate::directory::domain::{optional_text, required_text, web_address};
+use crate::domain::{optional_text, required_text, web_address};
 use crate::error::{AppError, AppResult};
-use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
 use crate::policy;
 use entity::agenda_item::{self, AgendaItemKind};
 use entity::{action_item, agenda_document, motion, person};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -27,8 +27,8 @@ pub const MAX_ITEMS: usize = 100;
 const MAX_DOCUMENTS: usize = 20;
 
 /// A document link as the client gave it.
-#[derive(Clone, Debug)]
-pub struct DocumentInput {
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DocumentDraft {
     /// What it is, e.g. "Draft language access plan".
     pub title: String,
     /// Where it is.
@@ -36,8 +36,8 @@ pub struct DocumentInput {
 }
 
 /// An agenda item as the client gave it.
-#[derive(Clone, Debug)]
-pub struct AgendaItemInput {
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AgendaItemDraft {
     /// Title.
     pub title: String,
     /// What it is about.
@@ -49,7 +49,7 @@ pub struct AgendaItemInput {
     /// A presenter not in the directory.
     pub presenter_name: Option<String>,
     /// Attached documents, in order.
-    pub documents: Vec<DocumentInput>,
+    pub documents: Vec<DocumentDraft>,
 }
 
 struct ItemFields {
@@ -61,7 +61,7 @@ struct ItemFields {
     documents: Vec<(String, String)>,
 }
 
-async fn parse(db: &impl ConnectionTrait, input: AgendaItemInput) -> AppResult<ItemFields> {
+async fn parse(db: &impl ConnectionTrait, input: AgendaItemDraft) -> AppResult<ItemFields> {
     let title = required_text(&input.title, "input.title", 300)?;
     let description = optional_text(input.description.as_deref(), "input.description", 20_000)?
         .unwrap_or_default();
@@ -162,26 +162,23 @@ pub async fn add_item(
     actor: &Actor,
     meeting_id: Uuid,
     position: Option<i32>,
-    input: AgendaItemInput,
+    input: AgendaItemDraft,
     key: Option<&str>,
 ) -> AppResult<agenda_item::Model> {
-    let request = format!("{meeting_id}:{position:?}:{input:?}");
-    let fields = parse(db, input).await?;
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
-    let keyed = key.map(|key| Keyed {
+    let key = IdempotencyKey::parse(
         key,
-        field: "idempotencyKey",
-        operation: "agenda_item.add",
-        input: request,
-    });
-    if let Some(done) =
-        idempotency::replayed_record::<agenda_item::Entity>(&txn, actor, &keyed).await?
-    {
+        "idempotencyKey",
+        "agenda_item.add",
+        &(meeting_id, position, &input),
+    )?;
+    let fields = parse(db, input).await?;
+    let change = Change::begin_keyed(db, actor, key).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
+    if let Some(done) = change.replayed::<agenda_item::Entity>().await? {
         return Ok(done);
     }
-    ensure_record_open(&txn, &found.meeting).await?;
-    let mut items = items_of(&txn, meeting_id).await?;
+    ensure_record_open(change.txn(), &found.meeting).await?;
+    let mut items = items_of(change.txn(), meeting_id).await?;
     if items.len() >= MAX_ITEMS {
         return Err(AppError::Conflict(format!(
             "an agenda holds at most {MAX_ITEMS} items"
@@ -211,26 +208,24 @@ pub async fn add_item(
         created_at: Set(at),
         updated_at: Set(at),
     }
-    .insert(&txn)
+    .insert(change.txn())
     .await?;
-    write_documents(&txn, created.id, fields.documents).await?;
+    write_documents(change.txn(), created.id, fields.documents).await?;
     let index = usize::try_from(position - 1).unwrap_or(0);
     items.insert(index, created.clone());
-    renumber(&txn, items).await?;
-    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "agenda_item.added",
-            "AgendaItem",
-            created.id,
-            json!({ "meeting": meeting_id, "position": position, "title": created.title }),
-        ),
-        created,
-    )
-    .await
+    renumber(change.txn(), items).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "agenda_item.added",
+                "AgendaItem",
+                created.id,
+                json!({ "meeting": meeting_id, "position": position, "title": created.title }),
+            ),
+            created,
+        )
+        .await
 }
 
 async fn item_to_change(
@@ -249,11 +244,11 @@ pub async fn update_item(
     db: &DatabaseConnection,
     actor: &Actor,
     item_id: Uuid,
-    input: AgendaItemInput,
+    input: AgendaItemDraft,
 ) -> AppResult<agenda_item::Model> {
     let fields = parse(db, input).await?;
-    let txn = db.begin().await?;
-    let (item, found) = item_to_change(&txn, actor, item_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let (item, found) = item_to_change(change.txn(), actor, item_id).await?;
     let mut row = item.into_active_model();
     row.title = Set(fields.title);
     row.description = Set(fields.description);
@@ -261,9 +256,9 @@ pub async fn update_item(
     row.presenter_person_id = Set(fields.presenter_person_id);
     row.presenter_name = Set(fields.presenter_name);
     row.updated_at = Set(now());
-    let updated = row.update(&txn).await?;
-    write_documents(&txn, updated.id, fields.documents).await?;
-    commit(txn, actor, event(
+    let updated = row.update(change.txn()).await?;
+    write_documents(change.txn(), updated.id, fields.documents).await?;
+    change.commit(event(
             &found.body,
             "agenda_item.updated",
             "AgendaItem",
@@ -275,15 +270,15 @@ pub async fn update_item(
 /// Removes an agenda item nothing refers to (no motion, no action item);
 /// the items after it move up.
 pub async fn remove_item(db: &DatabaseConnection, actor: &Actor, item_id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
-    let (item, found) = item_to_change(&txn, actor, item_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let (item, found) = item_to_change(change.txn(), actor, item_id).await?;
     let motions = motion::Entity::find()
         .filter(motion::Column::AgendaItemId.eq(item_id))
-        .count(&txn)
+        .count(change.txn())
         .await?;
     let actions = action_item::Entity::find()
         .filter(action_item::Column::AgendaItemId.eq(item_id))
-        .count(&txn)
+        .count(change.txn())
         .await?;
     if motions + actions > 0 {
         return Err(AppError::Conflict(
@@ -291,22 +286,21 @@ pub async fn remove_item(db: &DatabaseConnection, actor: &Actor, item_id: Uuid) 
         ));
     }
     agenda_item::Entity::delete_by_id(item_id)
-        .exec(&txn)
+        .exec(change.txn())
         .await?;
-    renumber(&txn, items_of(&txn, item.meeting_id).await?).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "agenda_item.removed",
-            "AgendaItem",
-            item_id,
-            json!({ "meeting": item.meeting_id, "title": item.title }),
-        ),
-        item.meeting_id,
-    )
-    .await
+    renumber(change.txn(), items_of(change.txn(), item.meeting_id).await?).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "agenda_item.removed",
+                "AgendaItem",
+                item_id,
+                json!({ "meeting": item.meeting_id, "title": item.title }),
+            ),
+            item.meeting_id,
+        )
+        .await
 }
 
 /// Puts a meeting's agenda in the given order, in one change: `item_ids`
@@ -317,10 +311,10 @@ pub async fn reorder(
     meeting_id: Uuid,
     item_ids: Vec<Uuid>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
-    ensure_record_open(&txn, &found.meeting).await?;
-    let mut items = items_of(&txn, meeting_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
+    ensure_record_open(change.txn(), &found.meeting).await?;
+    let mut items = items_of(change.txn(), meeting_id).await?;
     let unique: HashSet<Uuid> = item_ids.iter().copied().collect();
     let known: HashSet<Uuid> = items.iter().map(|i| i.id).collect();
     if unique.len() != item_ids.len() {
@@ -336,20 +330,19 @@ pub async fn reorder(
         ));
     }
     items.sort_by_key(|i| item_ids.iter().position(|id| *id == i.id));
-    renumber(&txn, items).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "agenda.reordered",
-            "Meeting",
-            meeting_id,
-            json!({ "order": item_ids }),
-        ),
-        (),
-    )
-    .await
+    renumber(change.txn(), items).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "agenda.reordered",
+                "Meeting",
+                meeting_id,
+                json!({ "order": item_ids }),
+            ),
+            (),
+        )
+        .await
 }
 
 /// An agenda item the actor may see: its meeting's records are visible and,
@@ -360,9 +353,12 @@ pub async fn item(
     item_id: Uuid,
 ) -> AppResult<(agenda_item::Model, MeetingAccess)> {
     let (item, found) = access::record::<agenda_item::Entity>(db, actor, item_id).await?;
-    policy::reveal(policy::may_read_agenda(
-        found.body.access,
-        found.meeting.agenda_published_at.is_some(),
-    ))?;
+    policy::reveal(
+        "may_read_agenda",
+        policy::may_read_agenda(
+            found.body.access,
+            found.meeting.agenda_published_at.is_some(),
+        ),
+    )?;
     Ok((item, found))
 }

@@ -5,18 +5,19 @@
 
 use super::access;
 use super::domain::local_date;
-use super::meetings::{commit, ensure_in_session, event};
+use super::meetings::{ensure_in_session, event};
 use crate::auth::Actor;
+use crate::change::Change;
 use crate::db::now;
-use crate::directory::domain::required_text;
 use crate::directory::people::service::seated_for;
+use crate::domain::required_text;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use entity::attendance_record::{self, AttendanceStatus};
 use entity::{body, body_membership, meeting, motion, vote};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -161,14 +162,15 @@ pub async fn record(
                 .collect::<AppResult<Vec<_>>>()
         })
         .transpose()?;
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
-    ensure_in_session(&txn, &found.meeting).await?;
-    let seated: HashMap<Uuid, body_membership::Model> = seated_at_meeting(&txn, &found.meeting)
-        .await?
-        .into_iter()
-        .map(|m| (m.person_id, m))
-        .collect();
+    let change = Change::begin(db, actor).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
+    ensure_in_session(change.txn(), &found.meeting).await?;
+    let seated: HashMap<Uuid, body_membership::Model> =
+        seated_at_meeting(change.txn(), &found.meeting)
+            .await?
+            .into_iter()
+            .map(|m| (m.person_id, m))
+            .collect();
     let date = local_date(found.meeting.starts_at, &found.meeting.time_zone);
     let mut named = HashSet::new();
     for (i, line) in members.iter().enumerate() {
@@ -183,7 +185,7 @@ pub async fn record(
             return Err(AppError::bad_input(field, "is named twice"));
         }
     }
-    let voters = voters_at(&txn, meeting_id).await?;
+    let voters = voters_at(change.txn(), meeting_id).await?;
     if let Some((i, _)) = members
         .iter()
         .enumerate()
@@ -193,7 +195,7 @@ pub async fn record(
             "members.{i}: this member voted at the meeting, so they were there"
         )));
     }
-    let existing: HashMap<Uuid, attendance_record::Model> = records_of(&txn, meeting_id)
+    let existing: HashMap<Uuid, attendance_record::Model> = records_of(change.txn(), meeting_id)
         .await?
         .into_iter()
         .filter_map(|r| r.person_id.map(|p| (p, r)))
@@ -206,7 +208,7 @@ pub async fn record(
                 let mut row = record.clone().into_active_model();
                 row.status = Set(line.status);
                 row.updated_at = Set(at);
-                row.update(&txn).await?;
+                row.update(change.txn()).await?;
             }
             None => {
                 attendance_record::ActiveModel {
@@ -219,7 +221,7 @@ pub async fn record(
                     created_at: Set(at),
                     updated_at: Set(at),
                 }
-                .insert(&txn)
+                .insert(change.txn())
                 .await?;
             }
         }
@@ -228,7 +230,7 @@ pub async fn record(
         attendance_record::Entity::delete_many()
             .filter(attendance_record::Column::MeetingId.eq(meeting_id))
             .filter(attendance_record::Column::PersonId.is_null())
-            .exec(&txn)
+            .exec(change.txn())
             .await?;
         for name in guests {
             attendance_record::ActiveModel {
@@ -241,7 +243,7 @@ pub async fn record(
                 created_at: Set(at),
                 updated_at: Set(at),
             }
-            .insert(&txn)
+            .insert(change.txn())
             .await?;
         }
     }
@@ -249,19 +251,18 @@ pub async fn record(
         .iter()
         .map(|l| json!({ "person": l.person_id, "status": l.status }))
         .collect();
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "meeting.attendance_recorded",
-            "Meeting",
-            meeting_id,
-            json!({ "members": statuses, "guests": guests.as_ref().map(Vec::len) }),
-        ),
-        found.meeting,
-    )
-    .await
+    change
+        .commit(
+            event(
+                &found.body,
+                "meeting.attendance_recorded",
+                "Meeting",
+                meeting_id,
+                json!({ "members": statuses, "guests": guests.as_ref().map(Vec::len) }),
+            ),
+            found.meeting,
+        )
+        .await
 }
 
 /// The people who have voted on any motion of a meeting.

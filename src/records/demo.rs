@@ -7,10 +7,10 @@
 //! Dates are relative to today so that past meetings stay past.
 
 use super::action_items::{self, Assignee, NewActionItem, NewReview};
-use super::agenda::{self, AgendaItemInput, DocumentInput};
+use super::agenda::{self, AgendaItemDraft, DocumentDraft};
 use super::attendance::{self, MemberAttendance, seated_at_meeting};
 use super::domain::{local_date, zone};
-use super::meetings::{self, MeetingFilter, MeetingInput};
+use super::meetings::{self, MeetingDraft, MeetingFilter};
 use super::minutes;
 use super::motions::{self, CastVote, NewMotion};
 use crate::accounts::service as accounts;
@@ -293,7 +293,7 @@ impl Seeder<'_> {
         } else {
             ("10:00", "12:30")
         };
-        let input = MeetingInput {
+        let input = MeetingDraft {
             kind,
             title: (!regular).then(|| "Community dialogue: newcomers and the library".to_owned()),
             starts_at: format!("{date}T{from}"),
@@ -327,11 +327,11 @@ impl Seeder<'_> {
         kind: AgendaItemKind,
         document: Option<&str>,
     ) -> AppResult<Uuid> {
-        let documents = document.map(|slug| DocumentInput {
+        let documents = document.map(|slug| DocumentDraft {
             title: format!("{title} (staff memo)"),
             url: format!("{DOCUMENTS}/{slug}.pdf"),
         });
-        let input = AgendaItemInput {
+        let input = AgendaItemDraft {
             title: title.to_owned(),
             description: None,
             kind,

@@ -5,7 +5,7 @@
 
 use super::attendance::seated_at;
 use crate::error::AppError;
-use crate::loaders::{ChildLoader, IdLoader, child_loader, id_loader};
+use crate::graphql::loaders::{ChildLoader, IdLoader, child_loader, id_loader};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     action_item, action_item_review, agenda_document, agenda_item, attendance_record,

@@ -5,12 +5,13 @@
 
 use super::access::{self, BodyAccess, MeetingAccess};
 use super::domain::{meeting_span, meeting_time};
-use crate::audit::service::{self as audit, AuditEvent};
+use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
+use crate::change::{Change, IdempotencyKey};
 use crate::db::now;
-use crate::directory::domain::{optional_text, required_text, web_address};
+use crate::domain::{optional_text, required_text, web_address};
 use crate::error::{AppError, AppResult};
-use crate::idempotency;
+
 use crate::ids::new_id;
 use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
 use crate::policy::{self, RecordsAccess};
@@ -20,7 +21,7 @@ use entity::minutes::{self, MinutesStatus};
 use entity::{agenda_document, agenda_item};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -124,8 +125,8 @@ pub struct MeetingFields {
 }
 
 /// A meeting's fields as the client gave them.
-#[derive(Clone, Debug)]
-pub struct MeetingInput {
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MeetingDraft {
     /// What kind of meeting.
     pub kind: MeetingKind,
     /// Its title; defaults to the kind ("Regular meeting").
@@ -149,7 +150,7 @@ fn default_title(kind: MeetingKind) -> &'static str {
     }
 }
 
-impl MeetingInput {
+impl MeetingDraft {
     /// Checks the input against the body's time zone; errors name `prefix.field`.
     pub fn parse(self, time_zone: &str, prefix: &str) -> AppResult<MeetingFields> {
         let field = |name: &str| format!("{prefix}.{name}");
@@ -197,19 +198,6 @@ pub fn event<'a>(
     }
 }
 
-/// Writes the audit entry of a change and commits the change with it, so
-/// that both land or neither does; returns `result`.
-pub async fn commit<T>(
-    txn: DatabaseTransaction,
-    actor: &Actor,
-    entry: AuditEvent<'_>,
-    result: T,
-) -> AppResult<T> {
-    audit::record(&txn, actor, entry).await?;
-    txn.commit().await?;
-    Ok(result)
-}
-
 async fn insert_meeting(
     txn: &impl ConnectionTrait,
     body_id: Uuid,
@@ -244,37 +232,35 @@ pub async fn schedule_meeting(
     db: &DatabaseConnection,
     actor: &Actor,
     body_id: Uuid,
-    input: MeetingInput,
+    input: MeetingDraft,
     key: Option<&str>,
 ) -> AppResult<meeting::Model> {
     let body = access::body(db, actor, body_id).await?;
     policy::authorize_records_change(actor, body.access)?;
-    let keyed = key.map(|key| idempotency::Keyed {
+    let key = IdempotencyKey::parse(
         key,
-        field: "idempotencyKey",
-        operation: "meeting.schedule",
-        input: format!("{body_id}:{input:?}"),
-    });
-    if let Some(done) = idempotency::replayed_record::<meeting::Entity>(db, actor, &keyed).await? {
+        "idempotencyKey",
+        "meeting.schedule",
+        &(body_id, &input),
+    )?;
+    let change = Change::begin_keyed(db, actor, key).await?;
+    if let Some(done) = change.replayed::<meeting::Entity>().await? {
         return Ok(done);
     }
     let fields = input.parse(&body.body.time_zone, "input")?;
-    let txn = db.begin().await?;
-    let created = insert_meeting(&txn, body_id, &body.body.time_zone, fields).await?;
-    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &body,
-            "meeting.scheduled",
-            "Meeting",
-            created.id,
-            json!({ "startsAt": created.starts_at, "kind": created.kind }),
-        ),
-        created,
-    )
-    .await
+    let created = insert_meeting(change.txn(), body_id, &body.body.time_zone, fields).await?;
+    change
+        .commit(
+            event(
+                &body,
+                "meeting.scheduled",
+                "Meeting",
+                created.id,
+                json!({ "startsAt": created.starts_at, "kind": created.kind }),
+            ),
+            created,
+        )
+        .await
 }
 
 fn ensure_scheduled(m: &meeting::Model, what: &str) -> AppResult<()> {
@@ -303,10 +289,10 @@ pub async fn update_meeting(
     db: &DatabaseConnection,
     actor: &Actor,
     meeting_id: Uuid,
-    input: MeetingInput,
+    input: MeetingDraft,
 ) -> AppResult<meeting::Model> {
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     ensure_scheduled(&found.meeting, "changed")?;
     let fields = input.parse(&found.meeting.time_zone, "input")?;
     let before = json!({ "startsAt": found.meeting.starts_at, "endsAt": found.meeting.ends_at });
@@ -320,8 +306,8 @@ pub async fn update_meeting(
     row.remote_url = Set(fields.remote_url);
     row.sequence = Set(sequence);
     row.updated_at = Set(now());
-    let updated = row.update(&txn).await?;
-    commit(txn, actor, event(
+    let updated = row.update(change.txn()).await?;
+    change.commit(event(
             &found.body,
             "meeting.updated",
             "Meeting",
@@ -337,15 +323,15 @@ pub async fn publish_agenda(
     actor: &Actor,
     meeting_id: Uuid,
 ) -> AppResult<meeting::Model> {
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     ensure_scheduled(&found.meeting, "given a published agenda")?;
     if found.meeting.agenda_published_at.is_some() {
         return Err(AppError::Conflict("the agenda is already published".into()));
     }
     let items = agenda_item::Entity::find()
         .filter(agenda_item::Column::MeetingId.eq(meeting_id))
-        .all(&txn)
+        .all(change.txn())
         .await?;
     if items.is_empty() {
         return Err(AppError::Conflict(
@@ -356,20 +342,19 @@ pub async fn publish_agenda(
     let mut row = found.meeting.into_active_model();
     row.agenda_published_at = Set(Some(now()));
     row.sequence = Set(sequence);
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "meeting.agenda_published",
-            "Meeting",
-            updated.id,
-            json!({ "items": items.len() }),
-        ),
-        updated,
-    )
-    .await
+    let updated = row.update(change.txn()).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "meeting.agenda_published",
+                "Meeting",
+                updated.id,
+                json!({ "items": items.len() }),
+            ),
+            updated,
+        )
+        .await
 }
 
 /// Cancels a scheduled meeting, with the reason given to the public.
@@ -380,28 +365,27 @@ pub async fn cancel_meeting(
     reason: &str,
 ) -> AppResult<meeting::Model> {
     let reason = required_text(reason, "reason", 1000)?;
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     ensure_scheduled(&found.meeting, "cancelled")?;
     let sequence = found.meeting.sequence + 1;
     let mut row = found.meeting.into_active_model();
     row.status = Set(MeetingStatus::Cancelled);
     row.status_note = Set(Some(reason));
     row.sequence = Set(sequence);
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "meeting.cancelled",
-            "Meeting",
-            updated.id,
-            json!({ "reason": updated.status_note }),
-        ),
-        updated,
-    )
-    .await
+    let updated = row.update(change.txn()).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "meeting.cancelled",
+                "Meeting",
+                updated.id,
+                json!({ "reason": updated.status_note }),
+            ),
+            updated,
+        )
+        .await
 }
 
 /// Postpones a scheduled meeting to a new time: the new meeting is
@@ -416,11 +400,11 @@ pub async fn postpone_meeting(
     reason: &str,
 ) -> AppResult<meeting::Model> {
     let reason = required_text(reason, "reason", 1000)?;
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     ensure_scheduled(&found.meeting, "postponed")?;
     let old = &found.meeting;
-    let fields = MeetingInput {
+    let fields = MeetingDraft {
         kind: old.kind,
         title: Some(old.title.clone()),
         starts_at: starts_at.to_owned(),
@@ -435,28 +419,27 @@ pub async fn postpone_meeting(
             "a postponed meeting moves to a later time",
         ));
     }
-    let new = insert_meeting(&txn, old.body_id, &old.time_zone, fields).await?;
-    copy_agenda(&txn, old.id, new.id).await?;
+    let new = insert_meeting(change.txn(), old.body_id, &old.time_zone, fields).await?;
+    copy_agenda(change.txn(), old.id, new.id).await?;
     let sequence = old.sequence + 1;
     let mut row = found.meeting.into_active_model();
     row.status = Set(MeetingStatus::Postponed);
     row.status_note = Set(Some(reason));
     row.rescheduled_to_id = Set(Some(new.id));
     row.sequence = Set(sequence);
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "meeting.postponed",
-            "Meeting",
-            updated.id,
-            json!({ "rescheduledTo": new.id, "startsAt": new.starts_at }),
-        ),
-        updated,
-    )
-    .await
+    let updated = row.update(change.txn()).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "meeting.postponed",
+                "Meeting",
+                updated.id,
+                json!({ "rescheduledTo": new.id, "startsAt": new.starts_at }),
+            ),
+            updated,
+        )
+        .await
 }
 
 async fn copy_agenda(txn: &impl ConnectionTrait, from: Uuid, to: Uuid) -> AppResult<()> {
@@ -500,8 +483,8 @@ pub async fn mark_held(
     actor: &Actor,
     meeting_id: Uuid,
 ) -> AppResult<meeting::Model> {
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     ensure_scheduled(&found.meeting, "marked held")?;
     if found.meeting.starts_at > now() {
         return Err(AppError::Conflict(
@@ -510,20 +493,19 @@ pub async fn mark_held(
     }
     let mut row = found.meeting.into_active_model();
     row.status = Set(MeetingStatus::Held);
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "meeting.held",
-            "Meeting",
-            updated.id,
-            json!({}),
-        ),
-        updated,
-    )
-    .await
+    let updated = row.update(change.txn()).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "meeting.held",
+                "Meeting",
+                updated.id,
+                json!({}),
+            ),
+            updated,
+        )
+        .await
 }
 
 /// A meeting the actor may see, with their reach into its records.

@@ -5,13 +5,13 @@
 //! go through the same steps, and both stay visible.
 
 use super::access::{self, MeetingAccess};
-use super::meetings::{commit, event};
+use super::meetings::event;
 use super::motions::{MotionResult, result_of};
 use crate::auth::Actor;
+use crate::change::{Change, IdempotencyKey};
 use crate::db::now;
-use crate::directory::domain::required_text;
+use crate::domain::required_text;
 use crate::error::{AppError, AppResult};
-use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
 use crate::policy;
 use entity::meeting::{self, MeetingStatus};
@@ -19,7 +19,7 @@ use entity::minutes::{self, MinutesStatus};
 use entity::{minutes_revision, motion};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -85,8 +85,8 @@ pub async fn draft(
     text: &str,
 ) -> AppResult<minutes::Model> {
     let text = required_text(text, "text", MAX_TEXT)?;
-    let txn = db.begin().await?;
-    let found = access::meeting_to_change(&txn, actor, meeting_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     if found.meeting.status != MeetingStatus::Held {
         return Err(AppError::Conflict(
             "minutes are kept of held meetings: mark the meeting held first".into(),
@@ -95,27 +95,26 @@ pub async fn draft(
     let existing = minutes::Entity::find()
         .filter(minutes::Column::MeetingId.eq(meeting_id))
         .filter(minutes::Column::Number.eq(0))
-        .one(&txn)
+        .one(change.txn())
         .await?;
     if existing.is_some() {
         return Err(AppError::Conflict(
             "the meeting has minutes already: revise them, or correct them once published".into(),
         ));
     }
-    let created = insert_minutes(&txn, actor, meeting_id, 0, None, text).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "minutes.drafted",
-            "Minutes",
-            created.id,
-            json!({ "meeting": meeting_id }),
-        ),
-        created,
-    )
-    .await
+    let created = insert_minutes(change.txn(), actor, meeting_id, 0, None, text).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "minutes.drafted",
+                "Minutes",
+                created.id,
+                json!({ "meeting": meeting_id }),
+            ),
+            created,
+        )
+        .await
 }
 
 /// Drafts a correction of published minutes (a correction may itself be
@@ -128,17 +127,16 @@ pub async fn draft_correction(
     key: Option<&str>,
 ) -> AppResult<minutes::Model> {
     let text = required_text(text, "text", MAX_TEXT)?;
-    let txn = db.begin().await?;
-    let (target, found) =
-        access::record_to_change::<minutes::Entity>(&txn, actor, minutes_id).await?;
-    let keyed = key.map(|key| Keyed {
+    let key = IdempotencyKey::parse(
         key,
-        field: "idempotencyKey",
-        operation: "minutes.correct",
-        input: format!("{minutes_id}:{text}"),
-    });
-    if let Some(done) = idempotency::replayed_record::<minutes::Entity>(&txn, actor, &keyed).await?
-    {
+        "idempotencyKey",
+        "minutes.correct",
+        &(minutes_id, &text),
+    )?;
+    let change = Change::begin_keyed(db, actor, key).await?;
+    let (target, found) =
+        access::record_to_change::<minutes::Entity>(change.txn(), actor, minutes_id).await?;
+    if let Some(done) = change.replayed::<minutes::Entity>().await? {
         return Ok(done);
     }
     if target.status != MinutesStatus::Published {
@@ -149,11 +147,11 @@ pub async fn draft_correction(
     let last = minutes::Entity::find()
         .filter(minutes::Column::MeetingId.eq(target.meeting_id))
         .order_by_desc(minutes::Column::Number)
-        .one(&txn)
+        .one(change.txn())
         .await?
         .map_or(0, |m| m.number);
     let created = insert_minutes(
-        &txn,
+        change.txn(),
         actor,
         target.meeting_id,
         last + 1,
@@ -161,20 +159,18 @@ pub async fn draft_correction(
         text,
     )
     .await?;
-    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "minutes.correction_drafted",
-            "Minutes",
-            created.id,
-            json!({ "corrects": target.id }),
-        ),
-        created,
-    )
-    .await
+    change
+        .commit(
+            event(
+                &found.body,
+                "minutes.correction_drafted",
+                "Minutes",
+                created.id,
+                json!({ "corrects": target.id }),
+            ),
+            created,
+        )
+        .await
 }
 
 /// Every revision of minutes, oldest first.
@@ -199,14 +195,15 @@ pub async fn revise(
     base_revision: Option<i32>,
 ) -> AppResult<minutes::Model> {
     let text = required_text(text, "text", MAX_TEXT)?;
-    let txn = db.begin().await?;
-    let (m, found) = access::record_to_change::<minutes::Entity>(&txn, actor, minutes_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let (m, found) =
+        access::record_to_change::<minutes::Entity>(change.txn(), actor, minutes_id).await?;
     if m.status != MinutesStatus::Draft {
         return Err(AppError::Conflict(
             "only draft minutes are revised; approved or published minutes are corrected".into(),
         ));
     }
-    let latest = revisions_of(&txn, m.id)
+    let latest = revisions_of(change.txn(), m.id)
         .await?
         .last()
         .map_or(0, |r| r.number);
@@ -215,23 +212,22 @@ pub async fn revise(
             "revision {latest} was saved meanwhile: reload the minutes and apply your changes to it"
         )));
     }
-    add_revision(&txn, actor, m.id, latest + 1, text).await?;
+    add_revision(change.txn(), actor, m.id, latest + 1, text).await?;
     let mut row = m.into_active_model();
     row.updated_at = Set(now());
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "minutes.revised",
-            "Minutes",
-            updated.id,
-            json!({ "revision": latest + 1 }),
-        ),
-        updated,
-    )
-    .await
+    let updated = row.update(change.txn()).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "minutes.revised",
+                "Minutes",
+                updated.id,
+                json!({ "revision": latest + 1 }),
+            ),
+            updated,
+        )
+        .await
 }
 
 /// Approves draft minutes by a passed motion made at a later meeting of the
@@ -242,18 +238,19 @@ pub async fn approve(
     minutes_id: Uuid,
     motion_id: Uuid,
 ) -> AppResult<minutes::Model> {
-    let txn = db.begin().await?;
-    let (m, found) = access::record_to_change::<minutes::Entity>(&txn, actor, minutes_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let (m, found) =
+        access::record_to_change::<minutes::Entity>(change.txn(), actor, minutes_id).await?;
     if m.status != MinutesStatus::Draft {
         return Err(AppError::Conflict("only draft minutes are approved".into()));
     }
     let not_valid = |why: &str| AppError::bad_input("motionId", why);
     let approving = motion::Entity::find_by_id(motion_id)
-        .one(&txn)
+        .one(change.txn())
         .await?
         .ok_or_else(|| not_valid("no such motion"))?;
     let approving_meeting = meeting::Entity::find_by_id(approving.meeting_id)
-        .one(&txn)
+        .one(change.txn())
         .await?
         .ok_or_else(|| not_valid("no such motion"))?;
     if approving_meeting.body_id != found.meeting.body_id {
@@ -264,7 +261,7 @@ pub async fn approve(
             "must be made at a later meeting than the one the minutes record",
         ));
     }
-    if result_of(&txn, &approving).await? != MotionResult::Passed {
+    if result_of(change.txn(), &approving).await? != MotionResult::Passed {
         return Err(not_valid("did not pass"));
     }
     let at = now();
@@ -273,20 +270,19 @@ pub async fn approve(
     row.approved_by_motion_id = Set(Some(motion_id));
     row.approved_at = Set(Some(at));
     row.updated_at = Set(at);
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "minutes.approved",
-            "Minutes",
-            updated.id,
-            json!({ "motion": motion_id }),
-        ),
-        updated,
-    )
-    .await
+    let updated = row.update(change.txn()).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "minutes.approved",
+                "Minutes",
+                updated.id,
+                json!({ "motion": motion_id }),
+            ),
+            updated,
+        )
+        .await
 }
 
 /// Publishes approved minutes. From then on they, and the record of their
@@ -296,8 +292,9 @@ pub async fn publish(
     actor: &Actor,
     minutes_id: Uuid,
 ) -> AppResult<minutes::Model> {
-    let txn = db.begin().await?;
-    let (m, found) = access::record_to_change::<minutes::Entity>(&txn, actor, minutes_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let (m, found) =
+        access::record_to_change::<minutes::Entity>(change.txn(), actor, minutes_id).await?;
     if m.status != MinutesStatus::Approved {
         return Err(AppError::Conflict(
             "only approved minutes are published".into(),
@@ -308,20 +305,19 @@ pub async fn publish(
     row.status = Set(MinutesStatus::Published);
     row.published_at = Set(Some(at));
     row.updated_at = Set(at);
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "minutes.published",
-            "Minutes",
-            updated.id,
-            json!({}),
-        ),
-        updated,
-    )
-    .await
+    let updated = row.update(change.txn()).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "minutes.published",
+                "Minutes",
+                updated.id,
+                json!({}),
+            ),
+            updated,
+        )
+        .await
 }
 
 /// Minutes the actor may see: published ones with the body's records, the
@@ -332,6 +328,9 @@ pub async fn minutes(
     minutes_id: Uuid,
 ) -> AppResult<(minutes::Model, MeetingAccess)> {
     let (m, found) = access::record::<minutes::Entity>(db, actor, minutes_id).await?;
-    policy::reveal(policy::may_read_minutes(found.body.access, m.status))?;
+    policy::reveal(
+        "may_read_minutes",
+        policy::may_read_minutes(found.body.access, m.status),
+    )?;
     Ok((m, found))
 }

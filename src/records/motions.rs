@@ -8,12 +8,12 @@
 use super::access::{self, MeetingAccess};
 use super::attendance::{majority_of, quorum, records_of, seated_at_meeting};
 use super::domain::local_date;
-use super::meetings::{commit, ensure_in_session, event};
+use super::meetings::{ensure_in_session, event};
 use crate::auth::Actor;
+use crate::change::{Change, IdempotencyKey};
 use crate::db::now;
-use crate::directory::domain::required_text;
+use crate::domain::required_text;
 use crate::error::{AppError, AppResult};
-use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
 use crate::policy;
 use entity::agenda_item::{self, AgendaItemKind};
@@ -23,7 +23,7 @@ use entity::motion::{self, Disposition, VotingRule};
 use entity::vote::{self, VoteChoice};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -203,7 +203,7 @@ impl Floor {
 }
 
 /// A motion as the clerk records it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct NewMotion {
     /// The agenda item it is made on.
     pub agenda_item_id: Uuid,
@@ -237,19 +237,15 @@ pub async fn make(
     key: Option<&str>,
 ) -> AppResult<motion::Model> {
     let text = required_text(&input.text, "input.text", 10_000)?;
-    let txn = db.begin().await?;
+    let key = IdempotencyKey::parse(key, "input.idempotencyKey", "motion.make", &input)?;
+    let change = Change::begin_keyed(db, actor, key).await?;
     let (item, found) =
-        access::record_to_change::<agenda_item::Entity>(&txn, actor, input.agenda_item_id).await?;
-    let keyed = key.map(|key| Keyed {
-        key,
-        field: "input.idempotencyKey",
-        operation: "motion.make",
-        input: format!("{input:?}"),
-    });
-    if let Some(done) = idempotency::replayed_record::<motion::Entity>(&txn, actor, &keyed).await? {
+        access::record_to_change::<agenda_item::Entity>(change.txn(), actor, input.agenda_item_id)
+            .await?;
+    if let Some(done) = change.replayed::<motion::Entity>().await? {
         return Ok(done);
     }
-    ensure_in_session(&txn, &found.meeting).await?;
+    ensure_in_session(change.txn(), &found.meeting).await?;
     if found.meeting.agenda_published_at.is_none() {
         return Err(AppError::Conflict(
             "the agenda is not published: the body may act only on a published agenda".into(),
@@ -263,7 +259,7 @@ pub async fn make(
     }
     if let Some(parent_id) = input.amends_motion_id {
         let parent = motion::Entity::find_by_id(parent_id)
-            .one(&txn)
+            .one(change.txn())
             .await?
             .filter(|p| p.agenda_item_id == item.id)
             .ok_or_else(|| {
@@ -272,13 +268,13 @@ pub async fn make(
                     "is not a motion on this agenda item",
                 )
             })?;
-        if result_of(&txn, &parent).await? != MotionResult::Pending {
+        if result_of(change.txn(), &parent).await? != MotionResult::Pending {
             return Err(AppError::Conflict(
                 "the motion is no longer pending: it cannot be amended".into(),
             ));
         }
     }
-    let floor = Floor::of(&txn, &found).await?;
+    let floor = Floor::of(change.txn(), &found).await?;
     floor.voter(&found, input.mover_id, "input.moverId")?;
     if let Some(seconder) = input.seconder_id {
         floor.seconder(&found, input.mover_id, seconder, "input.seconderId")?;
@@ -298,10 +294,9 @@ pub async fn make(
         created_at: Set(at),
         updated_at: Set(at),
     }
-    .insert(&txn)
+    .insert(change.txn())
     .await?;
-    idempotency::remember_if(&txn, actor, &keyed, created.id).await?;
-    commit(txn, actor, event(
+    change.commit(event(
             &found.body,
             "motion.made",
             "Motion",
@@ -317,15 +312,15 @@ pub async fn second(
     motion_id: Uuid,
     seconder_id: Uuid,
 ) -> AppResult<motion::Model> {
-    let txn = db.begin().await?;
-    let (m, found) = motion_to_change(&txn, actor, motion_id).await?;
+    let change = Change::begin(db, actor).await?;
+    let (m, found) = motion_to_change(change.txn(), actor, motion_id).await?;
     if m.seconder_person_id.is_some() {
         return Err(AppError::Conflict("the motion is already seconded".into()));
     }
-    if result_of(&txn, &m).await? != MotionResult::Pending {
+    if result_of(change.txn(), &m).await? != MotionResult::Pending {
         return Err(AppError::Conflict("the motion is no longer pending".into()));
     }
-    Floor::of(&txn, &found).await?.seconder(
+    Floor::of(change.txn(), &found).await?.seconder(
         &found,
         m.mover_person_id,
         seconder_id,
@@ -334,20 +329,19 @@ pub async fn second(
     let mut row = m.into_active_model();
     row.seconder_person_id = Set(Some(seconder_id));
     row.updated_at = Set(now());
-    let updated = row.update(&txn).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "motion.seconded",
-            "Motion",
-            updated.id,
-            json!({ "seconder": seconder_id }),
-        ),
-        updated,
-    )
-    .await
+    let updated = row.update(change.txn()).await?;
+    change
+        .commit(
+            event(
+                &found.body,
+                "motion.seconded",
+                "Motion",
+                updated.id,
+                json!({ "seconder": seconder_id }),
+            ),
+            updated,
+        )
+        .await
 }
 
 /// Tables or withdraws a pending motion (before any vote on it).
@@ -357,9 +351,9 @@ pub async fn dispose(
     motion_id: Uuid,
     disposition: Disposition,
 ) -> AppResult<motion::Model> {
-    let txn = db.begin().await?;
-    let (m, found) = motion_to_change(&txn, actor, motion_id).await?;
-    if result_of(&txn, &m).await? != MotionResult::Pending {
+    let change = Change::begin(db, actor).await?;
+    let (m, found) = motion_to_change(change.txn(), actor, motion_id).await?;
+    if result_of(change.txn(), &m).await? != MotionResult::Pending {
         return Err(AppError::Conflict(
             "the motion is no longer pending: it was voted on or already disposed of".into(),
         ));
@@ -367,22 +361,21 @@ pub async fn dispose(
     let mut row = m.into_active_model();
     row.disposition = Set(Some(disposition));
     row.updated_at = Set(now());
-    let updated = row.update(&txn).await?;
+    let updated = row.update(change.txn()).await?;
     let action = match disposition {
         Disposition::Tabled => "motion.tabled",
         Disposition::Withdrawn => "motion.withdrawn",
     };
-    commit(
-        txn,
-        actor,
-        event(&found.body, action, "Motion", updated.id, json!({})),
-        updated,
-    )
-    .await
+    change
+        .commit(
+            event(&found.body, action, "Motion", updated.id, json!({})),
+            updated,
+        )
+        .await
 }
 
 /// One member's vote as the clerk calls it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize)]
 pub struct CastVote {
     /// The member.
     pub person_id: Uuid,
@@ -405,15 +398,15 @@ pub async fn record_votes(
     if votes.is_empty() {
         return Err(AppError::bad_input("votes", "must name at least one vote"));
     }
-    let txn = db.begin().await?;
-    let (m, found) = motion_to_change(&txn, actor, motion_id).await?;
-    let keyed = key.map(|key| Keyed {
+    let key = IdempotencyKey::parse(
         key,
-        field: "input.idempotencyKey",
-        operation: "motion.votes",
-        input: format!("{motion_id}:{votes:?}"),
-    });
-    if let Some(done) = idempotency::replayed_record::<motion::Entity>(&txn, actor, &keyed).await? {
+        "input.idempotencyKey",
+        "motion.votes",
+        &(motion_id, &votes),
+    )?;
+    let change = Change::begin_keyed(db, actor, key).await?;
+    let (m, found) = motion_to_change(change.txn(), actor, motion_id).await?;
+    if let Some(done) = change.replayed::<motion::Entity>().await? {
         return Ok(done);
     }
     if m.disposition.is_some() {
@@ -428,11 +421,11 @@ pub async fn record_votes(
     }
     let amendments = motion::Entity::find()
         .filter(motion::Column::AmendsMotionId.eq(m.id))
-        .all(&txn)
+        .all(change.txn())
         .await?;
     let mut ids: Vec<Uuid> = amendments.iter().map(|a| a.id).collect();
     ids.push(m.id);
-    let mut recorded = votes_of(&txn, ids).await?;
+    let mut recorded = votes_of(change.txn(), ids).await?;
     if amendments.iter().any(|a| {
         let tally = Tally::of(recorded.get(&a.id).into_iter().flatten());
         result(a, &tally) == MotionResult::Pending
@@ -442,7 +435,7 @@ pub async fn record_votes(
         ));
     }
     let earlier = recorded.remove(&m.id).unwrap_or_default();
-    let floor = Floor::of(&txn, &found).await?;
+    let floor = Floor::of(change.txn(), &found).await?;
     let mut seats = Vec::with_capacity(votes.len());
     let mut named = HashSet::new();
     for (i, v) in votes.iter().enumerate() {
@@ -493,7 +486,7 @@ pub async fn record_votes(
             choice: Set(v.choice),
             created_at: Set(at),
         }
-        .insert(&txn)
+        .insert(change.txn())
         .await
         .map_err(|e| {
             AppError::conflict_on_unique(e, "a member has already voted on this motion")
@@ -501,25 +494,23 @@ pub async fn record_votes(
     }
     let mut row = m.into_active_model();
     row.updated_at = Set(at);
-    let updated = row.update(&txn).await?;
+    let updated = row.update(change.txn()).await?;
     let cast: Vec<_> = votes
         .iter()
         .map(|v| json!({ "person": v.person_id, "choice": v.choice }))
         .collect();
-    idempotency::remember_if(&txn, actor, &keyed, updated.id).await?;
-    commit(
-        txn,
-        actor,
-        event(
-            &found.body,
-            "motion.votes_recorded",
-            "Motion",
-            updated.id,
-            json!({ "votes": cast }),
-        ),
-        updated,
-    )
-    .await
+    change
+        .commit(
+            event(
+                &found.body,
+                "motion.votes_recorded",
+                "Motion",
+                updated.id,
+                json!({ "votes": cast }),
+            ),
+            updated,
+        )
+        .await
 }
 
 /// A motion the actor may see (its meeting's agenda must be visible to them).
@@ -529,10 +520,13 @@ pub async fn motion(
     motion_id: Uuid,
 ) -> AppResult<(motion::Model, MeetingAccess)> {
     let (m, found) = access::record::<motion::Entity>(db, actor, motion_id).await?;
-    policy::reveal(policy::may_read_agenda(
-        found.body.access,
-        found.meeting.agenda_published_at.is_some(),
-    ))?;
+    policy::reveal(
+        "may_read_agenda",
+        policy::may_read_agenda(
+            found.body.access,
+            found.meeting.agenda_published_at.is_some(),
+        ),
+    )?;
     Ok((m, found))
 }
 

@@ -55,7 +55,7 @@ pub async fn person(
         .filter(body_membership::Column::BodyId.is_in(bodies.keys().copied()))
         .one(db)
         .await?;
-    policy::reveal(sat.is_some())?;
+    policy::reveal("sat_on_a_visible_body", sat.is_some())?;
     person::Entity::find_by_id(person_id)
         .one(db)
         .await?

@@ -4,9 +4,9 @@
 use super::service::{
     self, Action, CancelReason, ClientDraft, ConsentDraft, DeclineReason, Outcome, ReferralDraft,
 };
-use crate::accounts::domain::Email;
 use crate::accounts::service as accounts;
 use crate::auth::{Actor, Principal, UserPrincipal};
+use crate::domain::Email;
 use crate::error::{AppError, AppResult};
 use crate::policy::ClientParts;
 use entity::enums::{ConsentMethod, ContactChannel, OrgRole, ServiceStatus, Urgency};

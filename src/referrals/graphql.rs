@@ -6,17 +6,18 @@ use super::feed::{ChangeKind, ReferralChange};
 use super::service::{
     self, Action, CancelReason as CancelReasonCode, ClientDraft, ConsentDraft,
     DeclineReason as DeclineReasonCode, Direction as DirectionCode, Outcome as OutcomeCode,
-    ReadLog, ReferralDraft, ReferralFilter,
+    ReferralDraft, ReferralFilter,
 };
 use super::statistics;
+use crate::audit::reads::ReadLog;
 use crate::auth::session::{Session, SessionEnd};
 use crate::directory::localize::PreferredLanguages;
 use crate::directory::services::graphql::Service;
 use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
+use crate::graphql::loaders::prime;
 use crate::graphql::organization::{Organization, load_organization as organization};
-use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::policy::{self, ClientParts, ReferralSide};
 use crate::{connection, ids, mirror_enum};
@@ -182,6 +183,7 @@ async fn user_name(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<String>
         return Ok(None);
     };
     Ok(loaders(ctx)?
+        .accounts
         .users
         .load_one(id)
         .await
@@ -395,6 +397,7 @@ pub struct Referral(pub referral::Model);
 impl Referral {
     async fn consent(&self, ctx: &Context<'_>) -> Result<consent::Model> {
         Ok(loaders(ctx)?
+            .referrals
             .consents
             .load_one(self.0.consent_id)
             .await
@@ -470,6 +473,7 @@ impl Referral {
             return Ok(None);
         }
         let row = loaders(ctx)?
+            .referrals
             .clients
             .load_one(self.0.client_id)
             .await
@@ -493,6 +497,7 @@ impl Referral {
     /// The service the client is referred to.
     async fn service(&self, ctx: &Context<'_>) -> Result<Service> {
         let row = loaders(ctx)?
+            .directory
             .services
             .load_one(self.0.service_id)
             .await
@@ -507,7 +512,8 @@ impl Referral {
     /// Every step so far, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<ReferralEvent>> {
         let mut rows = loaders(ctx)?
-            .referral_events
+            .referrals
+            .events
             .load_one(self.0.id)
             .await
             .map_err(internal)?
@@ -522,7 +528,8 @@ impl Referral {
     /// The most recent step.
     async fn latest_event(&self, ctx: &Context<'_>) -> Result<Option<ReferralEvent>> {
         let rows = loaders(ctx)?
-            .referral_events
+            .referrals
+            .events
             .load_one(self.0.id)
             .await
             .map_err(internal)?
@@ -536,7 +543,8 @@ impl Referral {
     async fn notes(&self, ctx: &Context<'_>) -> Result<Vec<ReferralNote>> {
         let actor = actor(ctx)?;
         let mut rows: Vec<referral_note::Model> = loaders(ctx)?
-            .referral_notes
+            .referrals
+            .notes
             .load_one(self.0.id)
             .await
             .map_err(internal)?
@@ -584,33 +592,46 @@ impl Referral {
 async fn prime_referrals(ctx: &Context<'_>, rows: &[referral::Model]) -> Result<()> {
     let loaders = loaders(ctx)?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    prime(&loaders.consents, rows.iter().map(|r| r.consent_id)).await?;
+    prime(
+        &loaders.referrals.consents,
+        rows.iter().map(|r| r.consent_id),
+    )
+    .await?;
     if selects(ctx, "client") {
-        prime(&loaders.clients, rows.iter().map(|r| r.client_id)).await?;
+        prime(&loaders.referrals.clients, rows.iter().map(|r| r.client_id)).await?;
     }
     if selects(ctx, "referringOrganization") || selects(ctx, "receivingOrganization") {
         prime(
-            &loaders.organizations,
+            &loaders.accounts.organizations,
             rows.iter()
                 .flat_map(|r| [r.referring_organization_id, r.receiving_organization_id]),
         )
         .await?;
     }
     if selects(ctx, "service") {
-        prime(&loaders.services, rows.iter().map(|r| r.service_id)).await?;
-        prime(&loaders.translations, rows.iter().map(|r| r.service_id)).await?;
+        prime(
+            &loaders.directory.services,
+            rows.iter().map(|r| r.service_id),
+        )
+        .await?;
+        prime(
+            &loaders.directory.translations,
+            rows.iter().map(|r| r.service_id),
+        )
+        .await?;
     }
     if selects(ctx, "history") || selects(ctx, "latestEvent") {
-        prime(&loaders.referral_events, ids.iter().copied()).await?;
+        prime(&loaders.referrals.events, ids.iter().copied()).await?;
     }
     if selects(ctx, "notes") {
-        prime(&loaders.referral_notes, ids.iter().copied()).await?;
+        prime(&loaders.referrals.notes, ids.iter().copied()).await?;
     }
     let mut users: Vec<Uuid> = rows.iter().filter_map(|r| r.assignee_user_id).collect();
     users.extend(rows.iter().filter_map(|r| r.referring_user_id));
     if selects(ctx, "history") || selects(ctx, "latestEvent") {
         for events in loaders
-            .referral_events
+            .referrals
+            .events
             .load_many(ids.iter().copied())
             .await
             .map_err(internal)?
@@ -619,7 +640,7 @@ async fn prime_referrals(ctx: &Context<'_>, rows: &[referral::Model]) -> Result<
             users.extend(events.iter().filter_map(|e| e.actor_user_id));
         }
     }
-    prime(&loaders.users, users).await?;
+    prime(&loaders.accounts.users, users).await?;
     Ok(())
 }
 

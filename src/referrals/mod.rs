@@ -7,6 +7,8 @@ pub mod demo;
 pub mod feed;
 /// GraphQL types, queries and mutations of referrals.
 pub mod graphql;
+/// Per-request loaders of clients, consents, referral history and notes.
+pub mod loaders;
 /// Rules of clients, consents and referrals.
 pub mod service;
 /// Counts and timings of referrals for coordinators.

@@ -2,12 +2,11 @@
 //! request's [`Actor`], asks [`crate::policy`] first, and writes the change,
 //! its history event and its audit entry in one transaction.
 
+use crate::audit::reads::ReadLog;
 use crate::audit::service::{self as audit, AuditEvent};
 use crate::auth::{Actor, Principal};
 use crate::db::now;
-use crate::directory::domain::{
-    LanguageTag, language_tags, name_text, optional_text, required_text,
-};
+use crate::domain::{LanguageTag, language_tags, name_text, optional_text, required_text};
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
 use crate::ids::new_id;
@@ -27,7 +26,6 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::json;
-use std::sync::Mutex;
 use uuid::Uuid;
 
 crate::pagination::keyed_by_creation!(referral::Model, client::Model);
@@ -176,49 +174,6 @@ pub fn next_status(
     })
 }
 
-// ---------------------------------------------------------------- reads of personal data
-
-/// Reads of clients' details during one request, written to the audit log in
-/// one statement when the request ends (so reading a page of referrals costs
-/// the same number of statements whatever its size).
-#[derive(Default)]
-pub struct ReadLog(Mutex<Vec<(Uuid, Uuid, Option<Uuid>)>>);
-
-impl ReadLog {
-    /// Notes that the details of client `client` of organization `owner` were
-    /// read, through referral `via` if any.
-    pub fn note(&self, client: Uuid, owner: Uuid, via: Option<Uuid>) {
-        if let Ok(mut reads) = self.0.lock()
-            && !reads.iter().any(|(c, _, v)| *c == client && *v == via)
-        {
-            reads.push((client, owner, via));
-        }
-    }
-
-    /// Writes the noted reads as audit entries of the owning organizations.
-    pub async fn flush(&self, conn: &impl ConnectionTrait, actor: &Actor) -> AppResult<()> {
-        let reads = match self.0.lock() {
-            Ok(mut reads) => std::mem::take(&mut *reads),
-            Err(_) => return Err(AppError::Internal("read log poisoned".into())),
-        };
-        audit::record_many(
-            conn,
-            actor,
-            reads
-                .into_iter()
-                .map(|(client, owner, via)| AuditEvent {
-                    organization_id: Some(owner),
-                    action: "client.read",
-                    record_type: "Client",
-                    record_id: Some(client),
-                    details: via.map(|r| json!({ "referral": r })),
-                })
-                .collect(),
-        )
-        .await
-    }
-}
-
 // ---------------------------------------------------------------- clients
 
 /// A client as sent, before validation.
@@ -338,7 +293,10 @@ pub async fn client(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_work_clients(actor, found.organization_id))?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, found.organization_id),
+    )?;
     reads.note(found.id, found.organization_id, None);
     Ok(found)
 }
@@ -386,7 +344,10 @@ async fn owned_pair(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_work_clients(actor, first.organization_id))?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, first.organization_id),
+    )?;
     let second = client::Entity::find_by_id(b)
         .one(db)
         .await?
@@ -569,7 +530,10 @@ pub async fn record_consent(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_work_clients(actor, owner.organization_id))?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, owner.organization_id),
+    )?;
     let keyed = key.map(|k| Keyed {
         key: k,
         field: "input.idempotencyKey",
@@ -693,7 +657,10 @@ pub async fn revoke_consent(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_work_clients(actor, found.organization_id))?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, found.organization_id),
+    )?;
     if found.revoked_at.is_some() {
         return Ok((found, Vec::new()));
     }
@@ -771,7 +738,10 @@ pub async fn consent(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_work_clients(actor, found.organization_id))?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, found.organization_id),
+    )?;
     Ok(found)
 }
 
@@ -785,7 +755,10 @@ pub async fn consents_of(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_work_clients(actor, owner.organization_id))?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, owner.organization_id),
+    )?;
     Ok(consent::Entity::find()
         .filter(consent::Column::ClientId.eq(client_id))
         .order_by_asc(consent::Column::CreatedAt)
@@ -866,7 +839,10 @@ pub async fn send_referral(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_work_clients(actor, owner.organization_id))?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, owner.organization_id),
+    )?;
     let keyed = key.map(|k| Keyed {
         key: k,
         field: "input.idempotencyKey",
@@ -1000,11 +976,14 @@ pub async fn referral(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_see_referral(
-        actor,
-        found.referring_organization_id,
-        found.receiving_organization_id,
-    ))?;
+    policy::reveal(
+        "may_see_referral",
+        policy::may_see_referral(
+            actor,
+            found.referring_organization_id,
+            found.receiving_organization_id,
+        ),
+    )?;
     Ok(found)
 }
 

@@ -5,11 +5,11 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
-use coalition::accounts::domain::{Email, Name};
 use coalition::accounts::service as accounts;
 use coalition::auth::token::TokenService;
 use coalition::auth::{Actor, Authenticator};
 use coalition::config::HttpSettings;
+use coalition::domain::{Email, Name};
 use coalition::graphql::Limits;
 use coalition::state::AppState;
 use coalition::{demo, ids, startup};

@@ -876,7 +876,7 @@ mod subscription {
         let email = "staff@community-legal-aid.demo.test";
         let user = coalition::accounts::service::user_by_email(
             &l.app.state.db,
-            &coalition::accounts::domain::Email::parse(email, "email").expect("email"),
+            &coalition::domain::Email::parse(email, "email").expect("email"),
         )
         .await
         .expect("user");

@@ -152,7 +152,7 @@ async fn with_a_public_key_only_tokens_of_the_identity_provider_are_accepted() {
     let email = "coordinator@demo.test";
     let user = coalition::accounts::service::user_by_email(
         &app.state.db,
-        &coalition::accounts::domain::Email::parse(email, "e").expect("email"),
+        &coalition::domain::Email::parse(email, "e").expect("email"),
     )
     .await
     .expect("user");

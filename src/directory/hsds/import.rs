@@ -5,7 +5,6 @@
 //! record that fails validation is reported with its reason and left out, the
 //! others load; a file that is not such a document changes nothing.
 
-use crate::accounts::domain::{Name, Slug};
 use crate::accounts::service::{self as accounts, NewOrganization};
 use crate::auth::Actor;
 use crate::directory::profiles::service::{self as profiles, ContactDraft, ProfileDraft};
@@ -13,6 +12,7 @@ use crate::directory::services::service::{
     self as services, HoursDraft, LocationDraft, ServiceDraft,
 };
 use crate::directory::taxonomy::service::{self as taxonomy, TermInput};
+use crate::domain::{Name, Slug};
 use crate::error::{AppError, AppResult};
 use entity::enums::{
     ContactKind, ContactVisibility, CostKind, LocationVisibility, OrganizationKind, ServiceStatus,

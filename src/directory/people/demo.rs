@@ -6,9 +6,9 @@
 
 use super::domain::{ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone};
 use super::service::{self, Appointment, NewBody, NewContact, NewPerson};
-use crate::accounts::domain::{Email, Name, Slug};
 use crate::accounts::service as accounts;
 use crate::auth::Actor;
+use crate::domain::{Email, Name, Slug};
 use crate::error::{AppError, AppResult};
 use ContactKind::{Email as E, Phone as P};
 use ContactVisibility::{Coalition as C, Public as Pub};

@@ -2,11 +2,11 @@
 //! tags, expertise terms, time zones, seat counts, free texts and contact
 //! values. Each parser takes the input field's name so that errors point at it.
 
-use crate::accounts::domain::Email;
+use crate::domain::Email;
 use crate::error::{AppError, AppResult};
 use entity::enums::ContactKind;
 
-pub use crate::directory::domain::LanguageTag;
+pub use crate::domain::LanguageTag;
 
 /// An area of expertise: a short phrase such as `immigration law`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,7 +38,7 @@ impl ExpertiseTerm {
 /// Parses a list of language tags, dropping duplicates, in sorted order;
 /// errors name the item (`input.languages.2`).
 pub fn language_list(raw: &[String], field: &str) -> AppResult<Vec<LanguageTag>> {
-    let mut tags = crate::directory::domain::language_tags(raw, field)?;
+    let mut tags = crate::domain::language_tags(raw, field)?;
     tags.sort();
     Ok(tags)
 }

@@ -6,14 +6,14 @@ use super::domain::{
     ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone, expertise_list, language_list,
 };
 use super::service::{self, MembershipView};
-use crate::accounts::domain::{Name, Slug};
 use crate::directory::graphql::{ContactKind, ContactVisibility};
+use crate::domain::{Name, Slug};
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
+use crate::graphql::loaders::{list_of, prime, record_of};
 use crate::graphql::organization::{Organization, load_organization};
 use crate::ids;
-use crate::loaders::{list_of, prime, record_of};
 use crate::pagination::{PageRequest, complexity};
 use crate::{connection, mirror_enum};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
@@ -74,9 +74,9 @@ async fn prime_members(
     let loaders = loaders(ctx)?;
     let people = || members.iter().map(|m| m.membership.person_id);
     if wants("person") {
-        prime(&loaders.people, people()).await?;
+        prime(&loaders.people.people, people()).await?;
     }
-    let lists = &loaders.directory_people;
+    let lists = &loaders.people;
     if wants_in_person("contacts") {
         prime(&lists.contacts, people()).await?;
     }
@@ -91,14 +91,14 @@ async fn prime_members(
     }
     if wants("organization") {
         prime(
-            &loaders.organizations,
+            &loaders.accounts.organizations,
             members.iter().filter_map(|m| m.membership.organization_id),
         )
         .await?;
     }
     if wants("body") {
         prime(
-            &loaders.bodies,
+            &loaders.people.bodies,
             members.iter().map(|m| m.membership.body_id),
         )
         .await?;
@@ -153,7 +153,7 @@ impl Body {
     /// Voting seats nobody holds today (never below zero). Ex officio members
     /// and staff liaisons take no seat.
     async fn vacancies(&self, ctx: &Context<'_>) -> Result<i32> {
-        let seated = list_of(&loaders(ctx)?.directory_people.current_members, self.0.id).await?;
+        let seated = list_of(&loaders(ctx)?.people.current_members, self.0.id).await?;
         Ok(service::vacancies(&self.0, &seated))
     }
     /// Who appoints the members, e.g. "The Mayor, with the consent of the Council".
@@ -175,7 +175,7 @@ impl Body {
     }
     /// Who sits on the body today, holdovers included, officers first.
     async fn current_members(&self, ctx: &Context<'_>) -> Result<Vec<BodyMembership>> {
-        let seated = list_of(&loaders(ctx)?.directory_people.current_members, self.0.id).await?;
+        let seated = list_of(&loaders(ctx)?.people.current_members, self.0.id).await?;
         let ahead = ctx.look_ahead();
         prime_members(
             ctx,
@@ -262,16 +262,16 @@ impl Person {
     }
     /// Languages spoken, as BCP 47 tags (`es`, `pt-BR`).
     async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(list_of(&loaders(ctx)?.directory_people.languages, self.0.id).await?)
+        Ok(list_of(&loaders(ctx)?.people.languages, self.0.id).await?)
     }
     /// Areas of expertise, e.g. "immigration law".
     async fn expertise(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(list_of(&loaders(ctx)?.directory_people.expertise, self.0.id).await?)
+        Ok(list_of(&loaders(ctx)?.people.expertise, self.0.id).await?)
     }
     /// Contact details the viewer may see: `PUBLIC` ones for everyone,
     /// `COALITION` ones for members of the coalition. Others are absent.
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<PersonContact>> {
-        let all = list_of(&loaders(ctx)?.directory_people.contacts, self.0.id).await?;
+        let all = list_of(&loaders(ctx)?.people.contacts, self.0.id).await?;
         Ok(service::visible_contacts(actor(ctx)?, all)
             .into_iter()
             .map(PersonContact)
@@ -281,8 +281,9 @@ impl Person {
     /// the memberships seating the person today on a public body.
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<BodyMembership>> {
         let loaders = loaders(ctx)?;
-        let all = list_of(&loaders.directory_people.memberships, self.0.id).await?;
+        let all = list_of(&loaders.people.memberships, self.0.id).await?;
         let public: HashSet<Uuid> = loaders
+            .people
             .bodies
             .load_many(all.iter().map(|m| m.membership.body_id))
             .await
@@ -368,13 +369,15 @@ impl BodyMembership {
     /// The body.
     async fn body(&self, ctx: &Context<'_>) -> Result<Body> {
         let id = self.0.membership.body_id;
-        Ok(Body(record_of(&loaders(ctx)?.bodies, id, "body").await?))
+        Ok(Body(
+            record_of(&loaders(ctx)?.people.bodies, id, "body").await?,
+        ))
     }
     /// The person.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         let id = self.0.membership.person_id;
         Ok(Person(
-            record_of(&loaders(ctx)?.people, id, "person").await?,
+            record_of(&loaders(ctx)?.people.people, id, "person").await?,
         ))
     }
     /// The post held.
@@ -480,14 +483,14 @@ impl PeopleQuery {
             service::bodies(&state(ctx)?.db, actor(ctx)?, kind.map(Into::into), &request).await?;
         if selects(ctx, "currentMembers") || selects(ctx, "vacancies") {
             prime(
-                &loaders(ctx)?.directory_people.current_members,
+                &loaders(ctx)?.people.current_members,
                 found.items.iter().map(|b| b.id),
             )
             .await?;
         }
         if selects(ctx, "owningOrganization") {
             prime(
-                &loaders(ctx)?.organizations,
+                &loaders(ctx)?.accounts.organizations,
                 found.items.iter().filter_map(|b| b.owning_organization_id),
             )
             .await?;
@@ -546,7 +549,7 @@ impl PeopleQuery {
                 .transpose()?,
         };
         let found = service::people(&state(ctx)?.db, actor(ctx)?, parsed, &request).await?;
-        let lists = &loaders(ctx)?.directory_people;
+        let lists = &loaders(ctx)?.people;
         let ids = || found.items.iter().map(|p| p.id);
         if selects(ctx, "contacts") {
             prime(&lists.contacts, ids()).await?;

@@ -6,8 +6,9 @@
 
 use super::service::{self, MembershipView};
 use crate::error::AppError;
+use crate::graphql::loaders::{IdLoader, id_loader};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{person_contact, person_expertise, person_language};
+use entity::{body, person, person_contact, person_expertise, person_language};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -116,6 +117,10 @@ pub type ListLoader<L> = DataLoader<L, HashMapCache>;
 
 /// The loaders of the people directory for one request.
 pub struct PeopleLoaders {
+    /// Directory people by id.
+    pub people: IdLoader<person::Entity>,
+    /// Directory bodies by id.
+    pub bodies: IdLoader<body::Entity>,
     /// Contacts by person id.
     pub contacts: ListLoader<ContactsByPerson>,
     /// Languages by person id.
@@ -135,6 +140,8 @@ impl PeopleLoaders {
             DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
         }
         PeopleLoaders {
+            people: id_loader(db),
+            bodies: id_loader(db),
             contacts: list(ContactsByPerson(db.clone())),
             languages: list(LanguagesByPerson(db.clone())),
             expertise: list(ExpertiseByPerson(db.clone())),

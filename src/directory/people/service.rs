@@ -9,10 +9,10 @@
 //! current membership may be corrected. No row is ever deleted.
 
 use super::domain::{ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone};
-use crate::accounts::domain::{Name, Slug};
 use crate::audit::service::{self as audit, AuditEvent};
 use crate::auth::Actor;
 use crate::db::now;
+use crate::domain::{Name, Slug};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
@@ -519,7 +519,10 @@ pub async fn body(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResu
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_see_body(actor, found.records_public))?;
+    policy::reveal(
+        "may_see_body",
+        policy::may_see_body(actor, found.records_public),
+    )?;
     Ok(found)
 }
 
@@ -534,7 +537,10 @@ pub async fn body_by_slug(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_see_body(actor, found.records_public))?;
+    policy::reveal(
+        "may_see_body",
+        policy::may_see_body(actor, found.records_public),
+    )?;
     Ok(found)
 }
 
@@ -563,7 +569,10 @@ pub async fn body_memberships(
     body: &body::Model,
     page: &PageRequest,
 ) -> AppResult<Page<MembershipView>> {
-    policy::reveal(policy::may_see_body(actor, body.records_public))?;
+    policy::reveal(
+        "may_see_body",
+        policy::may_see_body(actor, body.records_public),
+    )?;
     policy::authorize(
         actor,
         policy::is_coalition_member(actor),
@@ -635,7 +644,7 @@ pub async fn person(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(may_see_person(db, actor, &found).await?)?;
+    policy::reveal("may_see_person", may_see_person(db, actor, &found).await?)?;
     Ok(found)
 }
 
@@ -1024,7 +1033,10 @@ pub async fn remove_person_contact(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_see_contact(actor, found.visibility))?;
+    policy::reveal(
+        "may_see_contact",
+        policy::may_see_contact(actor, found.visibility),
+    )?;
     editable_person(db, actor, found.person_id).await?;
     let txn = db.begin().await?;
     person_contact::Entity::delete_by_id(found.id)
@@ -1065,6 +1077,7 @@ pub async fn membership(
         .pop()
         .ok_or_else(|| AppError::Internal("membership lost its seating".into()))?;
     policy::reveal(
+        "is_coalition_member",
         policy::is_coalition_member(actor) || (body.records_public && view.seating.seated),
     )?;
     Ok(view)

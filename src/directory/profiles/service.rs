@@ -4,10 +4,8 @@
 use crate::audit::service::{self as audit, AuditEvent};
 use crate::auth::Actor;
 use crate::db::now;
-use crate::directory::domain::{
-    LanguageTag, language_tags, optional_text, required_text, web_address,
-};
 use crate::directory::services::service::refresh_search_documents;
+use crate::domain::{LanguageTag, language_tags, optional_text, required_text, web_address};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::policy;
@@ -85,7 +83,7 @@ pub fn validate_contact(draft: &ContactDraft, field: &str) -> AppResult<ContactD
     let value = required_text(&draft.value, &format!("{field}.value"), 500)?;
     let valid = match draft.kind {
         ContactKind::Email => {
-            crate::accounts::domain::Email::parse(&value, &format!("{field}.value")).is_ok()
+            crate::domain::Email::parse(&value, &format!("{field}.value")).is_ok()
         }
         ContactKind::Phone => {
             value.chars().filter(char::is_ascii_digit).count() >= 3

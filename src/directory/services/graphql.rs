@@ -11,8 +11,8 @@ use crate::directory::taxonomy::graphql::TaxonomyTerm;
 use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
+use crate::graphql::loaders::prime;
 use crate::graphql::organization::{Organization, load_organization};
-use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::policy::{self, LocationView};
 use crate::{connection, ids, mirror_enum};
@@ -165,12 +165,14 @@ impl Service {
     async fn categories(&self, ctx: &Context<'_>) -> Result<Vec<TaxonomyTerm>> {
         let loaders = loaders(ctx)?;
         let links = loaders
+            .directory
             .categories
             .load_one(self.row.id)
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
             .unwrap_or_default();
         let terms = loaders
+            .directory
             .terms
             .load_many(links.iter().map(|l| l.term_id))
             .await
@@ -182,6 +184,7 @@ impl Service {
     /// Languages the service is offered in (BCP 47 tags).
     async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         let rows = loaders(ctx)?
+            .directory
             .languages
             .load_one(self.row.id)
             .await
@@ -218,6 +221,7 @@ impl Service {
     /// Regular weekly hours, in the coalition's time zone.
     async fn hours(&self, ctx: &Context<'_>) -> Result<Vec<OpeningHours>> {
         let mut rows = loaders(ctx)?
+            .directory
             .hours
             .load_one(self.row.id)
             .await
@@ -239,6 +243,7 @@ impl Service {
             .with_timezone(&state(ctx)?.time_zone)
             .date_naive();
         let mut rows = loaders(ctx)?
+            .directory
             .exceptions
             .load_one(self.row.id)
             .await
@@ -270,6 +275,7 @@ impl Service {
         let time = crate::directory::domain::ClockTime::of(local.time()).stored();
         let loaders = loaders(ctx)?;
         let exceptions = loaders
+            .directory
             .exceptions
             .load_one(self.row.id)
             .await
@@ -283,6 +289,7 @@ impl Service {
             });
         }
         let hours = loaders
+            .directory
             .hours
             .load_one(self.row.id)
             .await
@@ -298,6 +305,7 @@ impl Service {
     async fn locations(&self, ctx: &Context<'_>) -> Result<Vec<Location>> {
         let actor = actor(ctx)?;
         let rows = loaders(ctx)?
+            .directory
             .locations
             .load_one(self.row.id)
             .await
@@ -324,6 +332,7 @@ impl Service {
             return Ok(None);
         };
         let found = loaders(ctx)?
+            .accounts
             .users
             .load_one(user)
             .await
@@ -789,21 +798,22 @@ pub async fn prime_services(ctx: &Context<'_>, rows: &[service_entity::Model]) -
     let wants = |field: &str| selects(ctx, field);
     if wants("organization") {
         prime(
-            &loaders.organizations,
+            &loaders.accounts.organizations,
             rows.iter().map(|s| s.organization_id),
         )
         .await?;
     }
     if wants("locations") {
-        prime(&loaders.locations, ids.iter().copied()).await?;
+        prime(&loaders.directory.locations, ids.iter().copied()).await?;
     }
     if wants("languages") {
-        prime(&loaders.languages, ids.iter().copied()).await?;
+        prime(&loaders.directory.languages, ids.iter().copied()).await?;
     }
     if wants("categories") {
-        prime(&loaders.categories, ids.iter().copied()).await?;
+        prime(&loaders.directory.categories, ids.iter().copied()).await?;
         let mut terms = Vec::new();
         for links in loaders
+            .directory
             .categories
             .load_many(ids.iter().copied())
             .await
@@ -812,19 +822,19 @@ pub async fn prime_services(ctx: &Context<'_>, rows: &[service_entity::Model]) -
         {
             terms.extend(links.into_iter().map(|l| l.term_id));
         }
-        prime(&loaders.terms, terms).await?;
+        prime(&loaders.directory.terms, terms).await?;
     }
     if wants("hours") || wants("openAt") {
-        prime(&loaders.hours, ids.iter().copied()).await?;
+        prime(&loaders.directory.hours, ids.iter().copied()).await?;
     }
     if wants("exceptions") || wants("openAt") {
-        prime(&loaders.exceptions, ids.iter().copied()).await?;
+        prime(&loaders.directory.exceptions, ids.iter().copied()).await?;
     }
     if ["name", "description", "eligibility", "howToApply"]
         .iter()
         .any(|f| wants(f))
     {
-        prime(&loaders.translations, ids.iter().copied()).await?;
+        prime(&loaders.directory.translations, ids.iter().copied()).await?;
     }
     Ok(())
 }

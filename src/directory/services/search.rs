@@ -10,8 +10,8 @@
 //! [`MAX_CANDIDATES`].
 
 use crate::auth::Actor;
-use crate::directory::domain::LanguageTag;
 use crate::directory::taxonomy::service as taxonomy;
+use crate::domain::LanguageTag;
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, LocationView};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

@@ -6,10 +6,9 @@
 use crate::audit::service::{self as audit, AuditEvent};
 use crate::auth::Actor;
 use crate::db::now;
-use crate::directory::domain::{
-    ClockTime, LanguageTag, language_tags, name_text, optional_text, required_text,
-};
+use crate::directory::domain::ClockTime;
 use crate::directory::taxonomy::service as taxonomy;
+use crate::domain::{LanguageTag, language_tags, name_text, optional_text, required_text};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::pagination::{Page, PageRequest, paginate};
@@ -689,7 +688,10 @@ pub async fn service(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::reveal(policy::may_see_service(actor, found.status))?;
+    policy::reveal(
+        "may_see_service",
+        policy::may_see_service(actor, found.status),
+    )?;
     Ok(found)
 }
 

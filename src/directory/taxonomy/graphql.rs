@@ -1,8 +1,8 @@
 //! GraphQL view of the taxonomy.
 
 use super::service::{self, TermInput};
-use crate::accounts::domain::{Name, Slug};
-use crate::directory::domain::required_text;
+use crate::domain::required_text;
+use crate::domain::{Name, Slug};
 use crate::error::AppError;
 use crate::graphql::context::{actor, loaders, state};
 use crate::ids;
@@ -37,6 +37,7 @@ impl TaxonomyTerm {
             return Ok(None);
         };
         let found = loaders(ctx)?
+            .directory
             .terms
             .load_one(parent)
             .await

@@ -10,9 +10,9 @@ use crate::graphql::context::{actor, state};
 use crate::ids;
 use crate::policy::RecordsAccess;
 use crate::records::action_items::{self, Assignee, NewActionItem, NewReview};
-use crate::records::agenda::{self, AgendaItemInput as ItemFields, DocumentInput};
+use crate::records::agenda::{self, AgendaItemDraft, DocumentDraft};
 use crate::records::attendance::{self, MemberAttendance};
-use crate::records::meetings::{self, MeetingInput as MeetingFields};
+use crate::records::meetings::{self, MeetingDraft};
 use crate::records::minutes;
 use crate::records::motions::{self, CastVote, NewMotion};
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -44,9 +44,9 @@ pub struct MeetingInput {
     remote_url: Option<String>,
 }
 
-impl From<MeetingInput> for MeetingFields {
+impl From<MeetingInput> for MeetingDraft {
     fn from(input: MeetingInput) -> Self {
-        MeetingFields {
+        MeetingDraft {
             kind: input.kind.into(),
             title: input.title,
             starts_at: input.starts_at,
@@ -98,8 +98,8 @@ pub struct AgendaItemInput {
 }
 
 impl AgendaItemInput {
-    fn parse(self) -> AppResult<ItemFields> {
-        Ok(ItemFields {
+    fn parse(self) -> AppResult<AgendaItemDraft> {
+        Ok(AgendaItemDraft {
             title: self.title,
             description: self.description,
             kind: self.kind.into(),
@@ -112,7 +112,7 @@ impl AgendaItemInput {
             documents: self
                 .documents
                 .into_iter()
-                .map(|d| DocumentInput {
+                .map(|d| DocumentDraft {
                     title: d.title,
                     url: d.url,
                 })

@@ -7,7 +7,7 @@
 use super::types::Meeting;
 use crate::error::AppResult;
 use crate::graphql::context::{actor, loaders, state};
-use crate::loaders::{load_all, prime};
+use crate::graphql::loaders::{load_all, prime};
 use crate::records::meetings;
 use async_graphql::{Context, Lookahead};
 use entity::meeting;
@@ -71,7 +71,7 @@ pub async fn prime_meetings(
     let ids: Vec<Uuid> = meetings.iter().map(|m| m.id).collect();
     let mut people: Vec<Uuid> = Vec::new();
     if selection.has(&["body"]) || selection.has(&["quorum"]) {
-        prime(&loaders.bodies, meetings.iter().map(|m| m.body_id)).await?;
+        prime(&loaders.people.bodies, meetings.iter().map(|m| m.body_id)).await?;
     }
     let roster = selection.has(&["attendance"]) || selection.has(&["quorum"]);
     if roster || selection.has(&["guests"]) {
@@ -129,7 +129,7 @@ pub async fn prime_meetings(
         prime(&records.reviews_at, ids.iter().copied()).await?;
     }
     if !people.is_empty() {
-        prime(&loaders.people, people).await?;
+        prime(&loaders.people.people, people).await?;
     }
     Ok(())
 }

@@ -9,8 +9,8 @@ use crate::directory::people::graphql::Person;
 use crate::error::{AppError, AppResult};
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
+use crate::graphql::loaders::prime;
 use crate::ids;
-use crate::loaders::prime;
 use crate::pagination::{PageRequest, complexity};
 use crate::records::action_items::{self, ActionItemFilter, Assignee};
 use crate::records::meetings::{self, MeetingFilter};
@@ -181,12 +181,12 @@ impl RecordsQuery {
         let loaders = loaders(ctx)?;
         if selects(ctx, "assignee") {
             prime(
-                &loaders.people,
+                &loaders.people.people,
                 page.items.iter().filter_map(|i| i.item.assignee_person_id),
             )
             .await?;
             prime(
-                &loaders.organizations,
+                &loaders.accounts.organizations,
                 page.items
                     .iter()
                     .filter_map(|i| i.item.assignee_organization_id),
@@ -194,7 +194,11 @@ impl RecordsQuery {
             .await?;
         }
         if selects(ctx, "body") || selects(ctx, "overdue") {
-            prime(&loaders.bodies, page.items.iter().map(|i| i.item.body_id)).await?;
+            prime(
+                &loaders.people.bodies,
+                page.items.iter().map(|i| i.item.body_id),
+            )
+            .await?;
         }
         if selects(ctx, "meeting") {
             prime(

@@ -3,9 +3,9 @@
 use crate::directory::people::graphql::{Body, BodyPost, Person};
 use crate::error::{AppError, AppResult};
 use crate::graphql::context::loaders;
+use crate::graphql::loaders::{list_of, prime, record_of};
 use crate::graphql::organization::{Organization, load_organization};
 use crate::ids;
-use crate::loaders::{list_of, prime, record_of};
 use crate::policy::{self, RecordsAccess};
 use crate::records::action_items::ActionItemView;
 use crate::records::attendance::quorum;
@@ -163,7 +163,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 /// The person `id` through the request's loader.
 pub async fn load_person(ctx: &Context<'_>, id: Uuid) -> Result<Person> {
     Ok(Person(
-        record_of(&loaders(ctx)?.people, id, "person").await?,
+        record_of(&loaders(ctx)?.people.people, id, "person").await?,
     ))
 }
 
@@ -173,7 +173,7 @@ async fn load_meeting(ctx: &Context<'_>, id: Uuid, access: RecordsAccess) -> Res
 }
 
 async fn load_body(ctx: &Context<'_>, id: Uuid) -> AppResult<entity::body::Model> {
-    record_of(&loaders(ctx)?.bodies, id, "body").await
+    record_of(&loaders(ctx)?.people.bodies, id, "body").await
 }
 
 async fn load_motion(ctx: &Context<'_>, id: Uuid, access: RecordsAccess) -> Result<Motion> {
@@ -773,11 +773,12 @@ impl Minutes {
         let mut rows = list_of(&loaders(ctx)?.records.revisions, self.row.id).await?;
         rows.sort_by_key(|r| r.number);
         let authors: Vec<Uuid> = rows.iter().filter_map(|r| r.author_user_id).collect();
-        prime(&loaders(ctx)?.users, authors).await?;
+        prime(&loaders(ctx)?.accounts.users, authors).await?;
         let mut revisions = Vec::with_capacity(rows.len());
         for r in rows {
             let author = match r.author_user_id {
                 Some(id) => loaders(ctx)?
+                    .accounts
                     .users
                     .load_one(id)
                     .await

@@ -1,0 +1,31 @@
+//! Per-request loaders of the referral network: clients, consents, and the
+//! history and notes of each referral. They load without policy: resolvers
+//! show what they load only as the referral's side allows.
+
+use crate::graphql::loaders::{ChildLoader, IdLoader, child_loader, id_loader};
+use entity::{client, consent, referral_event, referral_note};
+use sea_orm::DatabaseConnection;
+
+/// The referral records one request loads.
+pub struct ReferralLoaders {
+    /// Clients by id.
+    pub clients: IdLoader<client::Entity>,
+    /// Consents by id.
+    pub consents: IdLoader<consent::Entity>,
+    /// History of each referral.
+    pub events: ChildLoader<referral_event::Entity>,
+    /// Notes of each referral.
+    pub notes: ChildLoader<referral_note::Entity>,
+}
+
+impl ReferralLoaders {
+    /// Fresh loaders over `db`.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        ReferralLoaders {
+            clients: id_loader(db),
+            consents: id_loader(db),
+            events: child_loader(db),
+            notes: child_loader(db),
+        }
+    }
+}
