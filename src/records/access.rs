@@ -46,6 +46,7 @@ async fn bodies_sat_on(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Ha
 
 /// The actor's reach into each of `bodies`; the membership lookup runs only
 /// when some body's answer depends on it.
+#[tracing::instrument(skip_all)]
 pub async fn accesses(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -84,6 +85,7 @@ async fn all_bodies(
 
 /// The bodies whose records the actor sees, or only `only` among them
 /// (`NOT_FOUND` when the actor does not see it, like a missing body).
+#[tracing::instrument(skip_all)]
 pub async fn visible_bodies(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -98,6 +100,7 @@ pub async fn visible_bodies(
 }
 
 /// The actor's reach into one body; `NOT_FOUND` for a missing body.
+#[tracing::instrument(skip_all, fields(body_id = %body_id))]
 pub async fn body(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -124,6 +127,7 @@ async fn access_to(
 
 /// The actor's reach into the body with this slug: `NOT_FOUND` alike for a
 /// missing body and for one whose records the actor may not see.
+#[tracing::instrument(skip_all)]
 pub async fn body_by_slug(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -164,6 +168,7 @@ async fn meeting_and_body(
 
 /// A meeting the actor may see (`NOT_FOUND` otherwise, exactly like a
 /// missing one).
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn meeting(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -182,6 +187,7 @@ pub async fn meeting(
 /// other (a row lock on PostgreSQL, the write lock on SQLite), so checks
 /// such as "nobody votes twice" or "no vote without quorum" see every
 /// earlier change.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn meeting_to_change(
     txn: &impl ConnectionTrait,
     actor: &Actor,
@@ -257,6 +263,7 @@ async fn find<E: IdEntity>(db: &impl ConnectionTrait, id: Uuid) -> AppResult<E::
 
 /// A row of a meeting's record with its meeting, if the actor may see the
 /// meeting (the caller then asks the policy about the row itself).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn record<E: MeetingRecord>(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -270,6 +277,7 @@ pub async fn record<E: MeetingRecord>(
 /// A row of a meeting's record whose records the actor keeps, read again
 /// once [`meeting_to_change`] holds the meeting, so that it reflects every
 /// earlier change.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn record_to_change<E: MeetingRecord>(
     txn: &impl ConnectionTrait,
     actor: &Actor,

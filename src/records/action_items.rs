@@ -93,6 +93,7 @@ async fn ensure_assignee(db: &impl ConnectionTrait, assignee: Assignee) -> AppRe
 }
 
 /// Records an action item decided at a meeting.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -172,6 +173,7 @@ pub struct NewReview {
 
 /// Records the review of an action item at a later meeting of its body,
 /// moving the item to the status and due date the review gives.
+#[tracing::instrument(skip_all, fields(item_id = %item_id))]
 pub async fn review(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -237,6 +239,7 @@ pub async fn review(
 }
 
 /// An action item the actor may see.
+#[tracing::instrument(skip_all, fields(item_id = %item_id))]
 pub async fn action_item(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -269,6 +272,7 @@ fn date_key(at: DateTime<Utc>) -> Value {
 }
 
 /// A page of the action items the actor may see, soonest due first.
+#[tracing::instrument(skip_all)]
 pub async fn action_items(
     db: &impl ConnectionTrait,
     actor: &Actor,

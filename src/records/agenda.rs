@@ -157,6 +157,7 @@ async fn write_documents(
 }
 
 /// Adds an item to a meeting's agenda, at `position` (1-based) or at the end.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn add_item(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -240,6 +241,7 @@ async fn item_to_change(
 }
 
 /// Replaces an agenda item's fields and documents; its place stays.
+#[tracing::instrument(skip_all, fields(item_id = %item_id))]
 pub async fn update_item(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -269,6 +271,7 @@ pub async fn update_item(
 
 /// Removes an agenda item nothing refers to (no motion, no action item);
 /// the items after it move up.
+#[tracing::instrument(skip_all, fields(item_id = %item_id))]
 pub async fn remove_item(db: &DatabaseConnection, actor: &Actor, item_id: Uuid) -> AppResult<Uuid> {
     let change = Change::begin(db, actor).await?;
     let (item, found) = item_to_change(change.txn(), actor, item_id).await?;
@@ -305,6 +308,7 @@ pub async fn remove_item(db: &DatabaseConnection, actor: &Actor, item_id: Uuid) 
 
 /// Puts a meeting's agenda in the given order, in one change: `item_ids`
 /// must name every item of the agenda exactly once.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn reorder(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -347,6 +351,7 @@ pub async fn reorder(
 
 /// An agenda item the actor may see: its meeting's records are visible and,
 /// for the public, the agenda is published.
+#[tracing::instrument(skip_all, fields(item_id = %item_id))]
 pub async fn item(
     db: &impl ConnectionTrait,
     actor: &Actor,

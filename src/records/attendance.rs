@@ -28,6 +28,7 @@ const MAX_GUESTS: usize = 200;
 
 /// The memberships seated on each meeting's body on the meeting's local
 /// date, officers first. Two statements whatever the number of meetings.
+#[tracing::instrument(skip_all)]
 pub async fn seated_at(
     db: &impl ConnectionTrait,
     meetings: &[meeting::Model],
@@ -54,6 +55,7 @@ pub async fn seated_at(
 }
 
 /// The memberships seated on one meeting's body that day.
+#[tracing::instrument(skip_all)]
 pub async fn seated_at_meeting(
     db: &impl ConnectionTrait,
     m: &meeting::Model,
@@ -114,6 +116,7 @@ pub fn quorum(
 }
 
 /// The attendance recorded at a meeting, members and guests.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn records_of(
     db: &impl ConnectionTrait,
     meeting_id: Uuid,
@@ -140,6 +143,7 @@ pub struct MemberAttendance {
 /// replaces the list of guests present. Only people seated on the body on
 /// the meeting's date are members; a member who has voted at the meeting
 /// cannot be marked excused or absent.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn record(
     db: &DatabaseConnection,
     actor: &Actor,

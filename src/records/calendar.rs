@@ -178,6 +178,7 @@ pub fn calendar(b: &body::Model, meetings: &[meeting::Model]) -> String {
 }
 
 /// The feed of the body with this slug, if the actor may see its records.
+#[tracing::instrument(skip_all)]
 pub async fn feed(db: &impl ConnectionTrait, actor: &Actor, slug: &str) -> AppResult<String> {
     let found = access::body_by_slug(db, actor, slug).await?;
     let meetings = meeting::Entity::find()

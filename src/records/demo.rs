@@ -219,6 +219,7 @@ struct Seeder<'a> {
 }
 
 /// Loads the commission's records unless it already has meetings.
+#[tracing::instrument(skip_all)]
 pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     let actor = Actor::system();
     let body = people::body_by_slug(db, &actor, COMMISSION).await?;

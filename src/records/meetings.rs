@@ -79,6 +79,7 @@ fn ensure_not_called_off(m: &meeting::Model) -> AppResult<()> {
 /// `CONFLICT` unless the meeting's record can still change: it was not
 /// cancelled or postponed, and its minutes are not published (then its
 /// agenda, attendance, motions and votes are the public record for good).
+#[tracing::instrument(skip_all)]
 pub async fn ensure_record_open(db: &impl ConnectionTrait, m: &meeting::Model) -> AppResult<()> {
     ensure_not_called_off(m)?;
     let published = minutes::Entity::find()
@@ -97,6 +98,7 @@ pub async fn ensure_record_open(db: &impl ConnectionTrait, m: &meeting::Model) -
 
 /// `CONFLICT` unless the meeting can take a record of what happens at it
 /// (attendance, motions, votes): its record is open and it has begun.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_in_session(db: &impl ConnectionTrait, m: &meeting::Model) -> AppResult<()> {
     ensure_record_open(db, m).await?;
     if m.starts_at - OPENS_BEFORE_START > now() {
@@ -228,6 +230,7 @@ async fn insert_meeting(
 }
 
 /// Schedules a meeting of a body (those who keep its records).
+#[tracing::instrument(skip_all, fields(body_id = %body_id))]
 pub async fn schedule_meeting(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -285,6 +288,7 @@ fn status_word(status: MeetingStatus) -> &'static str {
 
 /// Changes a scheduled meeting's kind, title, times or place. Calendar
 /// subscribers see the change (the sequence goes up).
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn update_meeting(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -318,6 +322,7 @@ pub async fn update_meeting(
 
 /// Publishes a scheduled meeting's agenda: the public then reads its items,
 /// and the body may act on them.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn publish_agenda(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -358,6 +363,7 @@ pub async fn publish_agenda(
 }
 
 /// Cancels a scheduled meeting, with the reason given to the public.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn cancel_meeting(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -391,6 +397,7 @@ pub async fn cancel_meeting(
 /// Postpones a scheduled meeting to a new time: the new meeting is
 /// scheduled with a copy of the agenda (to publish again), and the old one
 /// points at it. Returns the old meeting.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn postpone_meeting(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -478,6 +485,7 @@ async fn copy_agenda(txn: &impl ConnectionTrait, from: Uuid, to: Uuid) -> AppRes
 }
 
 /// Records that a scheduled meeting took place (once it has begun).
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn mark_held(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -509,6 +517,7 @@ pub async fn mark_held(
 }
 
 /// A meeting the actor may see, with their reach into its records.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn meeting(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -531,6 +540,7 @@ pub struct MeetingFilter {
 }
 
 /// A page of the meetings the actor may see, in order of start.
+#[tracing::instrument(skip_all)]
 pub async fn meetings(
     db: &impl ConnectionTrait,
     actor: &Actor,

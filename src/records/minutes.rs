@@ -78,6 +78,7 @@ async fn insert_minutes(
 }
 
 /// Starts the minutes of a held meeting with their first revision.
+#[tracing::instrument(skip_all, fields(meeting_id = %meeting_id))]
 pub async fn draft(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -119,6 +120,7 @@ pub async fn draft(
 
 /// Drafts a correction of published minutes (a correction may itself be
 /// corrected once published). It is approved and published like minutes.
+#[tracing::instrument(skip_all, fields(minutes_id = %minutes_id))]
 pub async fn draft_correction(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -174,6 +176,7 @@ pub async fn draft_correction(
 }
 
 /// Every revision of minutes, oldest first.
+#[tracing::instrument(skip_all, fields(minutes_id = %minutes_id))]
 pub async fn revisions_of(
     db: &impl ConnectionTrait,
     minutes_id: Uuid,
@@ -187,6 +190,7 @@ pub async fn revisions_of(
 
 /// Saves a new revision of draft minutes. With `base_revision`, refuses
 /// (`CONFLICT`) when someone saved a later one meanwhile.
+#[tracing::instrument(skip_all, fields(minutes_id = %minutes_id))]
 pub async fn revise(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -232,6 +236,7 @@ pub async fn revise(
 
 /// Approves draft minutes by a passed motion made at a later meeting of the
 /// same body; the motion is kept as the reference.
+#[tracing::instrument(skip_all, fields(minutes_id = %minutes_id, motion_id = %motion_id))]
 pub async fn approve(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -287,6 +292,7 @@ pub async fn approve(
 
 /// Publishes approved minutes. From then on they, and the record of their
 /// meeting, never change.
+#[tracing::instrument(skip_all, fields(minutes_id = %minutes_id))]
 pub async fn publish(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -322,6 +328,7 @@ pub async fn publish(
 
 /// Minutes the actor may see: published ones with the body's records, the
 /// others for members of the body.
+#[tracing::instrument(skip_all, fields(minutes_id = %minutes_id))]
 pub async fn minutes(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -108,6 +108,7 @@ pub fn result(m: &motion::Model, tally: &Tally) -> MotionResult {
 }
 
 /// The votes of each of `motion_ids`, in the order recorded.
+#[tracing::instrument(skip_all)]
 pub async fn votes_of(
     db: &impl ConnectionTrait,
     motion_ids: impl IntoIterator<Item = Uuid>,
@@ -126,6 +127,7 @@ pub async fn votes_of(
 }
 
 /// The result of one motion, reading its votes.
+#[tracing::instrument(skip_all)]
 pub async fn result_of(db: &impl ConnectionTrait, m: &motion::Model) -> AppResult<MotionResult> {
     let votes = votes_of(db, [m.id])
         .await?
@@ -230,6 +232,7 @@ async fn motion_to_change(
 }
 
 /// Records a motion (or an amendment) made at a meeting.
+#[tracing::instrument(skip_all)]
 pub async fn make(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -306,6 +309,7 @@ pub async fn make(
 }
 
 /// Records who seconded a motion made without a second.
+#[tracing::instrument(skip_all, fields(motion_id = %motion_id, seconder_id = %seconder_id))]
 pub async fn second(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -345,6 +349,7 @@ pub async fn second(
 }
 
 /// Tables or withdraws a pending motion (before any vote on it).
+#[tracing::instrument(skip_all, fields(motion_id = %motion_id))]
 pub async fn dispose(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -388,6 +393,7 @@ pub struct CastVote {
 /// pending, a main motion with an amendment still pending, a voter who is
 /// not a seat holder taking part, a second vote by anyone, or when those
 /// taking part, not counting the recused, are no quorum.
+#[tracing::instrument(skip_all, fields(motion_id = %motion_id))]
 pub async fn record_votes(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -514,6 +520,7 @@ pub async fn record_votes(
 }
 
 /// A motion the actor may see (its meeting's agenda must be visible to them).
+#[tracing::instrument(skip_all, fields(motion_id = %motion_id))]
 pub async fn motion(
     db: &impl ConnectionTrait,
     actor: &Actor,

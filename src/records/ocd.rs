@@ -317,6 +317,7 @@ impl Records {
 }
 
 /// The export of the body with this slug, as `actor` may read it.
+#[tracing::instrument(skip_all)]
 pub async fn export(db: &impl ConnectionTrait, actor: &Actor, slug: &str) -> AppResult<Value> {
     Ok(Records::load(db, actor, slug).await?.to_json())
 }

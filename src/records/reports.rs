@@ -40,6 +40,7 @@ pub struct AttendanceRate {
 /// The person whose record is asked for: one the directory shows the actor,
 /// or one who sat on a body whose records the actor reads (a former member's
 /// votes stay part of the public record). `NOT_FOUND` otherwise.
+#[tracing::instrument(skip_all, fields(person_id = %person_id))]
 pub async fn person(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -65,6 +66,7 @@ pub async fn person(
 /// The attendance rate of a person over a period, from the held meetings of
 /// the bodies the actor may see, in a fixed number of statements whatever
 /// the period.
+#[tracing::instrument(skip_all, fields(person_id = %person_id))]
 pub async fn attendance_rate(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -129,6 +131,7 @@ impl Keyed for VoteView {
 /// A page of a person's votes over a period, oldest first, from the meetings
 /// of the bodies the actor may see, in a fixed number of statements
 /// whatever the page size.
+#[tracing::instrument(skip_all, fields(person_id = %person_id))]
 pub async fn votes(
     db: &impl ConnectionTrait,
     actor: &Actor,
