@@ -30,6 +30,7 @@ crate::pagination::keyed_by_creation!(audit_entry::Model);
 
 /// Writes one entry. Call it with the transaction of the change it records, so
 /// that both land or neither does.
+#[tracing::instrument(skip_all, fields(action = event.action))]
 pub async fn record(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -66,6 +67,7 @@ pub async fn record(
 
 /// Writes several entries in one statement (reads of personal data noted
 /// during a request).
+#[tracing::instrument(skip_all)]
 pub async fn record_many(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -113,6 +115,7 @@ pub struct AuditFilter {
 }
 
 /// A page of the entries `actor` may read, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -153,6 +156,7 @@ pub async fn list(
 }
 
 /// One entry, if `actor` may read it.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn get(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -253,14 +253,6 @@ impl MeetingRecord for entity::motion::Entity {
     }
 }
 
-async fn find<E: IdEntity>(db: &impl ConnectionTrait, id: Uuid) -> AppResult<E::Model> {
-    E::find()
-        .filter(E::id_column().eq(id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// A row of a meeting's record with its meeting, if the actor may see the
 /// meeting (the caller then asks the policy about the row itself).
 #[tracing::instrument(skip_all, fields(id = %id))]
@@ -269,7 +261,7 @@ pub async fn record<E: MeetingRecord>(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<(E::Model, MeetingAccess)> {
-    let row = find::<E>(db, id).await?;
+    let row = crate::db::find::<E>(db, id).await?;
     let found = meeting(db, actor, E::meeting_of(&row)).await?;
     Ok((row, found))
 }
@@ -283,9 +275,9 @@ pub async fn record_to_change<E: MeetingRecord>(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<(E::Model, MeetingAccess)> {
-    let meeting_id = E::meeting_of(&find::<E>(txn, id).await?);
+    let meeting_id = E::meeting_of(&crate::db::find::<E>(txn, id).await?);
     let found = locked_meeting(txn, actor, meeting_id).await?;
-    let row = find::<E>(txn, id).await?;
+    let row = crate::db::find::<E>(txn, id).await?;
     // A row the actor may not read does not exist for them, whatever they
     // may do to the rest of the record: `NOT_FOUND` before `FORBIDDEN`.
     policy::reveal(
