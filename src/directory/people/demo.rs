@@ -447,6 +447,7 @@ fn demo_error(what: &str) -> AppError {
 }
 
 /// Loads the demo bodies and people unless they are already there.
+#[tracing::instrument(skip_all)]
 pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     let system = Actor::system();
     if bodies::body_by_slug(db, &system, BODIES[0].slug)

@@ -412,7 +412,7 @@ pub async fn correct_membership(
         return Ok(view);
     }
     let change = Change::begin(db, actor).await?;
-    // Serialises changes of seats on one body, as in [`appoint_member`].
+    // Serialises changes of seats on one body, as appointments are.
     db::find_locked::<body::Entity>(change.txn(), body.id).await?;
     if post.holds_seat() && !current.post.holds_seat() {
         ensure_place(

@@ -11,4 +11,4 @@ pub mod types;
 
 pub use mutations::PeopleMutation;
 pub use queries::PeopleQuery;
-pub use types::{Body, BodyKind, BodyMembership, BodyPost, Person, PersonContact};
+pub use types::{Body, BodyMembership, BodyPost, Person};
