@@ -17,6 +17,10 @@ use entity::enums::{
 use entity::minutes::MinutesStatus;
 use uuid::Uuid;
 
+/// Who sees which people and memberships of the directory.
+mod people;
+pub use people::*;
+
 /// What an actor wants to do within one organization's accounts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrgAction {

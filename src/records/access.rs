@@ -5,7 +5,7 @@
 use crate::auth::Actor;
 use crate::db::IdEntity;
 use crate::db::now;
-use crate::directory::people::service as people;
+use crate::directory::people::seating as people;
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, RecordsAccess};
 use entity::{body, body_membership, meeting, person};

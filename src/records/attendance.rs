@@ -9,7 +9,7 @@ use super::meetings::{ensure_in_session, event};
 use crate::auth::Actor;
 use crate::change::Change;
 use crate::db::now;
-use crate::directory::people::service::seated_for;
+use crate::directory::people::seating::seated_for;
 use crate::domain::required_text;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;

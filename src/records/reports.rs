@@ -4,7 +4,7 @@
 use super::access;
 use super::attendance::seated_at;
 use crate::auth::Actor;
-use crate::directory::people::service as people;
+use crate::directory::people;
 use crate::error::{AppError, AppResult};
 use crate::pagination::{Cursor, Keyed, Page, PageRequest, paginate};
 use crate::policy::{self, RecordsAccess};

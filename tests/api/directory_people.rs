@@ -995,7 +995,7 @@ async fn a_roster_costs_the_same_statements_with_three_or_twenty_members() {
 
 #[tokio::test]
 async fn the_seated_members_on_a_past_date_are_those_of_that_date() {
-    use coalition::directory::people::service::seated_on;
+    use coalition::directory::people::seating::seated_on;
     let app = TestApp::spawn().await;
     let (_, commission) =
         ids::decode(&async_graphql::ID(body_id(&app, COMMISSION).await), "id").expect("a body id");

@@ -4,8 +4,11 @@
 //! liaison. Names are fictional. Dates are relative to today so that current
 //! terms stay current whenever the demo is loaded.
 
+use super::bodies::{self, NewBody};
+use super::contacts::{self, NewContact};
 use super::domain::{ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone};
-use super::service::{self, Appointment, NewBody, NewContact, NewPerson};
+use super::memberships::{self, NewAppointment};
+use super::persons::{self, NewPerson};
 use crate::accounts::service as accounts;
 use crate::auth::Actor;
 use crate::domain::{Email, Name, Slug};
@@ -444,21 +447,22 @@ fn demo_error(what: &str) -> AppError {
 }
 
 /// Loads the demo bodies and people unless they are already there.
+#[tracing::instrument(skip_all)]
 pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     let system = Actor::system();
-    if service::body_by_slug(db, &system, BODIES[0].slug)
+    if bodies::body_by_slug(db, &system, BODIES[0].slug)
         .await
         .is_ok()
     {
         return Ok(());
     }
-    let mut bodies: HashMap<&str, Uuid> = HashMap::new();
+    let mut body_ids: HashMap<&str, Uuid> = HashMap::new();
     for b in BODIES {
         let owner = match b.owner {
             Some(slug) => Some(accounts::organization_by_slug(db, slug).await?.id),
             None => None,
         };
-        let created = service::create_body(
+        let created = bodies::create_body(
             db,
             &system,
             NewBody {
@@ -475,7 +479,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
             },
         )
         .await?;
-        bodies.insert(b.slug, created.id);
+        body_ids.insert(b.slug, created.id);
     }
 
     let linked = accounts::user_by_email(db, &Email::parse(LINKED_USER, "email")?)
@@ -483,7 +487,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
         .id;
     let mut people: HashMap<&str, Uuid> = HashMap::new();
     for p in PEOPLE {
-        let created = service::create_person(
+        let created = persons::create_person(
             db,
             &system,
             NewPerson {
@@ -505,7 +509,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
         )
         .await?;
         for (kind, value, visibility) in p.contacts {
-            service::add_person_contact(
+            contacts::add_person_contact(
                 db,
                 &system,
                 created.id,
@@ -523,9 +527,9 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
 
     let today = Utc::now().date_naive();
     let day = |offset: i64| -> NaiveDate { today + Duration::days(offset) };
-    let mut memberships: HashMap<(&str, &str), Uuid> = HashMap::new();
+    let mut membership_ids: HashMap<(&str, &str), Uuid> = HashMap::new();
     for s in seats() {
-        let body_id = *bodies.get(s.body).ok_or_else(|| demo_error(s.body))?;
+        let body_id = *body_ids.get(s.body).ok_or_else(|| demo_error(s.body))?;
         let person_id = *people.get(s.person).ok_or_else(|| demo_error(s.person))?;
         let org = match s.org {
             Some(slug) => Some(accounts::organization_by_slug(db, slug).await?.id),
@@ -533,16 +537,16 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
         };
         let replaces = match s.replaces {
             Some(key) => Some(
-                *memberships
+                *membership_ids
                     .get(&(s.body, key))
                     .ok_or_else(|| demo_error(key))?,
             ),
             None => None,
         };
-        let appointed = service::appoint_member(
+        let appointed = memberships::appoint_member(
             db,
             &system,
-            Appointment {
+            NewAppointment {
                 body_id,
                 person_id,
                 post: s.post,
@@ -556,9 +560,9 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
         .await?;
         let id = appointed.membership.id;
         if let Some(vacated) = s.vacated {
-            service::end_membership(db, &system, id, Some(day(vacated))).await?;
+            memberships::end_membership(db, &system, id, Some(day(vacated))).await?;
         }
-        memberships.insert((s.body, s.person), id);
+        membership_ids.insert((s.body, s.person), id);
     }
     Ok(())
 }

@@ -2,9 +2,11 @@
 //! bodies needs (contacts, languages, expertise, memberships, current
 //! members) in one query per kind, whatever the list's length. They load
 //! without policy; resolvers pass what they load through the service's
-//! filters ([`super::service::visible_contacts`], [`super::service::visible_memberships`]).
+//! filters ([`super::contacts::visible_contacts`],
+//! [`super::memberships::visible_memberships`]).
 
-use super::service::{self, MembershipView};
+use super::memberships::memberships_of_people;
+use super::seating::{MembershipView, seated_by_body, today_at};
 use crate::error::AppError;
 use crate::graphql::loaders::{IdLoader, id_loader};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -92,9 +94,7 @@ impl Loader<Uuid> for MembershipsByPerson {
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        service::memberships_of_people(&self.0, keys)
-            .await
-            .map_err(Arc::new)
+        memberships_of_people(&self.0, keys).await.map_err(Arc::new)
     }
 }
 
@@ -106,7 +106,7 @@ impl Loader<Uuid> for CurrentMembersByBody {
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        service::seated_by_body(&self.0, keys, service::today_at)
+        seated_by_body(&self.0, keys, today_at)
             .await
             .map_err(Arc::new)
     }
