@@ -2,7 +2,7 @@
 //! service category and organization, and median times to accept and to
 //! complete, over a date range. Nothing in it identifies a person.
 
-use super::service::effective_status;
+use super::domain::effective_status;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::policy;
