@@ -196,7 +196,7 @@ pub fn authorize_referral_note(
     side.ok_or_else(|| {
         refuse(
             actor,
-            "may_write_on_referral",
+            "referral_side",
             "viewers may read referrals but not write on them".into(),
         )
     })

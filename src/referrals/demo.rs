@@ -114,6 +114,7 @@ const REFERRALS: &[DemoReferral] = &[
 ];
 
 /// Loads the demo referrals (once, with the demo directory in place).
+#[tracing::instrument(skip_all)]
 pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     for (library, name, languages, needs, service_name, steps) in REFERRALS {
         let sender = staff(db, library).await?;

@@ -4,10 +4,11 @@
 //! Services take the request's [`crate::auth::Actor`], ask [`crate::policy`]
 //! first, and make every change through [`crate::change::Change`], which
 //! writes the change, its history event and its audit entry together. The
-//! reads that decide a change run on the connection rather than in the
-//! change: on SQLite a transaction that has read cannot wait for another
-//! writer, so the change's first statement is its write and two concurrent
-//! steps end in one success and one `CONFLICT` rather than a busy database.
+//! reads that decide a change run on the connection, not in the change: on
+//! SQLite a transaction that has read cannot wait for another writer, so the
+//! change's first statement (after the idempotency look-up, when a key is
+//! sent) is its write, and of two concurrent steps one succeeds and the
+//! other gets `CONFLICT` rather than a busy database.
 
 /// Clients, and links between two records of the same person.
 pub mod clients;
