@@ -173,10 +173,23 @@ impl<'a> Change<'a> {
     }
 
     /// Writes the audit entry of the change, remembers the idempotency key
-    /// (it names the record the entry names) and commits; returns `result`.
+    /// (for the record the entry names) and commits; returns `result`.
     pub async fn commit<T>(self, event: AuditEvent<'_>, result: T) -> AppResult<T> {
+        let record = event.record_id;
+        self.commit_for(event, record, result).await
+    }
+
+    /// [`Change::commit`] for a change whose result is not the record its
+    /// audit entry names (a note's entry names its referral): a retry with
+    /// the key returns `record`.
+    pub async fn commit_for<T>(
+        self,
+        event: AuditEvent<'_>,
+        record: Option<Uuid>,
+        result: T,
+    ) -> AppResult<T> {
         if let Some(key) = &self.key {
-            let Some(record) = event.record_id else {
+            let Some(record) = record else {
                 return Err(AppError::Internal(format!(
                     "{} was keyed but names no record to replay",
                     event.action

@@ -24,7 +24,7 @@ pub fn spawn_expiry_sweep(state: &AppState) {
         let mut tick = tokio::time::interval(EXPIRY_SWEEP);
         loop {
             tick.tick().await;
-            match crate::referrals::service::expire_overdue(&db).await {
+            match crate::referrals::expire_overdue(&db).await {
                 Ok(expired) if expired.is_empty() => {}
                 Ok(expired) => {
                     tracing::info!(

@@ -18,8 +18,8 @@ use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::records;
 use crate::records::graphql::types::{ActionItem, AgendaItem, Meeting, Minutes, Motion};
+use crate::referrals;
 use crate::referrals::graphql::{Client, Consent, Referral};
-use crate::referrals::service as referrals;
 use async_graphql::{Context, ID, Interface, Object, Result};
 use std::sync::Arc;
 

@@ -20,6 +20,9 @@ use uuid::Uuid;
 /// Who sees which people and memberships of the directory.
 mod people;
 pub use people::*;
+/// The rules of the referral network: clients, consents, referrals and notes.
+mod referrals;
+pub use referrals::*;
 
 /// What an actor wants to do within one organization's accounts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -235,118 +238,6 @@ pub fn location_view(actor: &Actor, visibility: LocationVisibility) -> LocationV
         LocationVisibility::Coalition if is_coalition_member(actor) => LocationView::Full,
         LocationVisibility::Coalition => LocationView::Hidden,
         LocationVisibility::Confidential => LocationView::ContactOnly,
-    }
-}
-
-// ---------------------------------------------------------------- referrals
-
-/// Whether `actor` works client records for organization `org`: its staff and
-/// admins, and its `STAFF` API keys. Viewers and coordinators do not (people
-/// referred may be at risk; only those who need their details see them).
-pub fn may_work_clients(actor: &Actor, org: Uuid) -> bool {
-    matches!(actor.role_in(org), Some(OrgRole::Admin | OrgRole::Staff))
-}
-
-/// Whether `actor` may read the network's referral statistics (counts and
-/// timings, no personal data): coordinators.
-pub fn may_read_network_statistics(actor: &Actor) -> bool {
-    actor.is_coordinator()
-}
-
-/// The side of a referral an actor stands on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReferralSide {
-    /// The referring organization.
-    Sender,
-    /// The receiving organization.
-    Receiver,
-}
-
-/// The side `actor` may act for on a referral between `referring` and
-/// `receiving` (staff, admins, STAFF keys); a member of both acts for the sender.
-pub fn referral_side(actor: &Actor, referring: Uuid, receiving: Uuid) -> Option<ReferralSide> {
-    if may_work_clients(actor, referring) {
-        Some(ReferralSide::Sender)
-    } else if may_work_clients(actor, receiving) {
-        Some(ReferralSide::Receiver)
-    } else {
-        None
-    }
-}
-
-/// Whether `actor` may follow the referral changes of its organizations: it
-/// acts for at least one organization (a subscription whose user has been
-/// removed from every organization ends).
-pub fn may_follow_referrals(actor: &Actor) -> bool {
-    !actor.organizations().is_empty()
-}
-
-/// Whether `actor` may see a referral (its status, service and history): any
-/// member of either party, viewers included. Nobody else, coordinators
-/// included, learns it exists.
-pub fn may_see_referral(actor: &Actor, referring: Uuid, receiving: Uuid) -> bool {
-    actor.role_in(referring).is_some() || actor.role_in(receiving).is_some()
-}
-
-/// Which parts of a client's record an actor may read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct ClientParts {
-    /// The display name.
-    pub name: bool,
-    /// The contact channel and value.
-    pub contact: bool,
-    /// Preferred languages.
-    pub languages: bool,
-    /// The needs summary.
-    pub needs: bool,
-    /// Year of birth (owning organization only: no consent part covers it).
-    pub birth_year: bool,
-}
-
-impl ClientParts {
-    /// Everything.
-    pub const ALL: ClientParts = ClientParts {
-        name: true,
-        contact: true,
-        languages: true,
-        needs: true,
-        birth_year: true,
-    };
-
-    /// Whether any part is readable.
-    pub fn any(&self) -> bool {
-        self.name || self.contact || self.languages || self.needs || self.birth_year
-    }
-}
-
-/// What a consent lets a receiving organization read, as stored.
-#[derive(Clone, Copy, Debug)]
-pub struct ConsentGrant {
-    /// The consent may be used (not revoked, not expired).
-    pub in_force: bool,
-    /// Parts the consent shares.
-    pub parts: ClientParts,
-}
-
-/// The parts of a client's record `actor` may read: everything for the owning
-/// organization's staff; through an open referral under a consent in force,
-/// the consented parts for the receiving organization's staff; nothing for
-/// anyone else (after revocation or once the referral is closed, too).
-pub fn client_parts(
-    actor: &Actor,
-    owner: Uuid,
-    via: Option<(Uuid, bool, ConsentGrant)>,
-) -> ClientParts {
-    if may_work_clients(actor, owner) {
-        return ClientParts::ALL;
-    }
-    match via {
-        Some((receiving, referral_open, grant))
-            if referral_open && grant.in_force && may_work_clients(actor, receiving) =>
-        {
-            grant.parts
-        }
-        _ => ClientParts::default(),
     }
 }
 
@@ -571,47 +462,6 @@ mod tests {
         assert!(may_manage_body_memberships(&admin, Some(org)));
         assert!(!may_manage_body_memberships(&admin, Some(Uuid::now_v7())));
         assert!(!may_manage_body_memberships(&admin, None));
-    }
-
-    #[test]
-    fn a_receiver_reads_only_consented_parts_while_the_referral_is_open() {
-        let (owner, receiver) = (Uuid::now_v7(), Uuid::now_v7());
-        let staff = user(vec![(receiver, OrgRole::Staff)], vec![]);
-        let grant = ConsentGrant {
-            in_force: true,
-            parts: ClientParts {
-                name: true,
-                languages: true,
-                ..ClientParts::default()
-            },
-        };
-        assert_eq!(
-            client_parts(&staff, owner, Some((receiver, true, grant))),
-            grant.parts
-        );
-        assert!(
-            !client_parts(&staff, owner, Some((receiver, false, grant))).any(),
-            "closed referral"
-        );
-        let revoked = ConsentGrant {
-            in_force: false,
-            ..grant
-        };
-        assert!(
-            !client_parts(&staff, owner, Some((receiver, true, revoked))).any(),
-            "revoked consent"
-        );
-        let viewer = user(vec![(receiver, OrgRole::Viewer)], vec![]);
-        assert!(
-            !client_parts(&viewer, owner, Some((receiver, true, grant))).any(),
-            "viewers see no personal data"
-        );
-        let coordinator = user(vec![], vec![CoalitionRoleKind::Coordinator]);
-        assert!(!client_parts(&coordinator, owner, Some((receiver, true, grant))).any());
-        assert_eq!(
-            client_parts(&user(vec![(owner, OrgRole::Staff)], vec![]), owner, None),
-            ClientParts::ALL
-        );
     }
 
     #[test]

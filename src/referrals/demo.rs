@@ -1,9 +1,10 @@
 //! Demo referrals: clients of the two libraries, their consents, and referrals
 //! to the partner agencies in every state, so a new user sees a working inbox.
 
-use super::service::{
-    self, Action, CancelReason, ClientDraft, ConsentDraft, DeclineReason, Outcome, ReferralDraft,
-};
+use super::clients::{NewClient, create_client};
+use super::consents::{NewConsent, record_consent};
+use super::domain::{Action, CancelReason, DeclineReason, Outcome};
+use super::lifecycle::{NewReferral, send_referral, transition};
 use crate::accounts::service as accounts;
 use crate::auth::{Actor, Principal, UserPrincipal};
 use crate::domain::Email;
@@ -113,6 +114,7 @@ const REFERRALS: &[DemoReferral] = &[
 ];
 
 /// Loads the demo referrals (once, with the demo directory in place).
+#[tracing::instrument(skip_all)]
 pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     for (library, name, languages, needs, service_name, steps) in REFERRALS {
         let sender = staff(db, library).await?;
@@ -122,11 +124,11 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
             .slug;
         let receiver = staff(db, &receiving_slug).await?;
         let library_org = accounts::organization_by_slug(db, library).await?;
-        let client = service::create_client(
+        let client = create_client(
             db,
             &sender,
             library_org.id,
-            ClientDraft {
+            NewClient {
                 display_name: (*name).into(),
                 preferred_languages: languages.iter().map(|l| (*l).to_owned()).collect(),
                 contact_channel: Some(ContactChannel::ViaNavigator),
@@ -137,10 +139,10 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
             None,
         )
         .await?;
-        let consent = service::record_consent(
+        let consent = record_consent(
             db,
             &sender,
-            ConsentDraft {
+            NewConsent {
                 client_id: client.id,
                 recipients: vec![(target.organization_id, None)],
                 parts: ClientParts {
@@ -157,10 +159,10 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
             None,
         )
         .await?;
-        let mut current = service::send_referral(
+        let mut current = send_referral(
             db,
             &sender,
-            ReferralDraft {
+            NewReferral {
                 client_id: client.id,
                 consent_id: consent.id,
                 service_id: target.id,
@@ -183,8 +185,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
                 &receiver
             };
             current =
-                service::transition(db, actor, current.id, current.version, *action, None, None)
-                    .await?;
+                transition(db, actor, current.id, current.version, *action, None, None).await?;
         }
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! service category and organization, and median times to accept and to
 //! complete, over a date range. Nothing in it identifies a person.
 
-use super::service::effective_status;
+use super::domain::effective_status;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::policy;
@@ -55,6 +55,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 }
 
 /// Statistics of the referrals sent between `from` and `to` (coordinators).
+#[tracing::instrument(skip_all)]
 pub async fn network_statistics(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -143,6 +144,7 @@ pub async fn network_statistics(
 }
 
 /// The names of taxonomy terms, for labelling category counts.
+#[tracing::instrument(skip_all)]
 pub async fn term_names(
     db: &impl ConnectionTrait,
     ids: Vec<Uuid>,

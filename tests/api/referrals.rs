@@ -676,7 +676,7 @@ async fn an_unanswered_referral_expires_after_the_response_window() {
     let late = l.step(&l.receiver, "acceptReferral", &id, 1, "").await;
     assert_eq!(late.error_code(), "CONFLICT");
     assert_eq!(
-        coalition::referrals::service::expire_overdue(db)
+        coalition::referrals::expire_overdue(db)
             .await
             .expect("sweep")
             .len(),

@@ -87,7 +87,7 @@ impl ActionItem {
     async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
         let body = load_body(ctx, self.row.body_id).await?;
         Ok(self.row.status.is_open()
-            && self.row.due_on < crate::directory::people::service::today_at(&body))
+            && self.row.due_on < crate::directory::people::seating::today_at(&body))
     }
     /// Its reviews at later meetings, oldest first: the item's story.
     async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<ActionItemReview>> {

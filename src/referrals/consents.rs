@@ -1,0 +1,258 @@
+//! Consents: what a client agreed to share with which organizations (or
+//! services), recorded by the owning organization's staff. Revoking one
+//! cancels its open referrals in the same change.
+
+use super::domain::{CONSENT_REVOKED, OPEN, status_name};
+use super::history::{Step, record_step};
+use crate::audit::service::AuditEvent;
+use crate::auth::Actor;
+use crate::change::{Change, IdempotencyKey};
+use crate::db::{self, now};
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::policy::{self, ClientParts, ConsentGrant};
+use chrono::{DateTime, Duration, Utc};
+use entity::enums::{ConsentMethod, ReferralStatus};
+use entity::{client, consent, consent_recipient, organization, referral, service};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+/// A consent as recorded.
+#[derive(Clone, Debug, Serialize)]
+pub struct NewConsent {
+    /// The client.
+    pub client_id: Uuid,
+    /// `(organization, optional service)` it covers.
+    pub recipients: Vec<(Uuid, Option<Uuid>)>,
+    /// Parts that may be shared.
+    pub parts: ClientParts,
+    /// How it was given.
+    pub method: ConsentMethod,
+    /// When it was given (now when `None`).
+    pub given_at: Option<DateTime<Utc>>,
+    /// When it lapses.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Records a client's consent (the owning organization's staff).
+#[tracing::instrument(skip_all, fields(client = %new.client_id))]
+pub async fn record_consent(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    new: NewConsent,
+    key: Option<&str>,
+) -> AppResult<consent::Model> {
+    let owner = db::find::<client::Entity>(db, new.client_id).await?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, owner.organization_id),
+    )?;
+    let key = IdempotencyKey::parse(key, "input.idempotencyKey", "consent.record", &new)?;
+    let change = Change::begin_keyed(db, actor, key).await?;
+    if let Some(id) = change.replayed_id().await? {
+        return consent(change.txn(), actor, id).await;
+    }
+    if new.recipients.is_empty() {
+        return Err(AppError::bad_input(
+            "input.recipients",
+            "name at least one organization or service",
+        ));
+    }
+    for (i, (org, service_id)) in new.recipients.iter().enumerate() {
+        db::find::<organization::Entity>(db, *org)
+            .await
+            .map_err(|_| {
+                AppError::bad_input(format!("input.recipients.{i}"), "no such organization")
+            })?;
+        if let Some(service_id) = service_id {
+            let found = service::Entity::find_by_id(*service_id).one(db).await?;
+            if found.is_none_or(|s| s.organization_id != *org) {
+                return Err(AppError::bad_input(
+                    format!("input.recipients.{i}"),
+                    "the service is not one of this organization's",
+                ));
+            }
+        }
+    }
+    let parts = new.parts;
+    if !(parts.name || parts.contact || parts.languages || parts.needs) {
+        return Err(AppError::bad_input(
+            "input.shares",
+            "a consent shares at least one part of the record",
+        ));
+    }
+    let given_at = new.given_at.unwrap_or_else(now);
+    if given_at > now() + Duration::minutes(5) {
+        return Err(AppError::bad_input(
+            "input.givenAt",
+            "cannot be in the future",
+        ));
+    }
+    if new.expires_at.is_some_and(|e| e <= given_at) {
+        return Err(AppError::bad_input(
+            "input.expiresAt",
+            "must be after givenAt",
+        ));
+    }
+    let created = consent::ActiveModel {
+        id: Set(new_id()),
+        client_id: Set(owner.id),
+        organization_id: Set(owner.organization_id),
+        share_name: Set(parts.name),
+        share_contact: Set(parts.contact),
+        share_languages: Set(parts.languages),
+        share_needs: Set(parts.needs),
+        method: Set(new.method),
+        given_at: Set(given_at),
+        recorded_by: Set(actor.user_id()),
+        expires_at: Set(new.expires_at),
+        revoked_at: Set(None),
+        revoked_by: Set(None),
+        created_at: Set(now()),
+    }
+    .insert(change.txn())
+    .await?;
+    for (org, service_id) in &new.recipients {
+        consent_recipient::ActiveModel {
+            id: Set(new_id()),
+            consent_id: Set(created.id),
+            organization_id: Set(*org),
+            service_id: Set(*service_id),
+        }
+        .insert(change.txn())
+        .await?;
+    }
+    let event = AuditEvent {
+        organization_id: Some(owner.organization_id),
+        action: "consent.recorded",
+        record_type: "Consent",
+        record_id: Some(created.id),
+        details: Some(json!({ "client": owner.id, "recipients": new.recipients.len() })),
+    };
+    change.commit(event, created).await
+}
+
+/// What a consent lets receivers read, now.
+pub fn grant(consent: &consent::Model, at: DateTime<Utc>) -> ConsentGrant {
+    ConsentGrant {
+        in_force: consent.revoked_at.is_none() && consent.expires_at.is_none_or(|e| e > at),
+        parts: ClientParts {
+            name: consent.share_name,
+            contact: consent.share_contact,
+            languages: consent.share_languages,
+            needs: consent.share_needs,
+            birth_year: false,
+        },
+    }
+}
+
+/// Revokes a consent. In the same change every open referral under it is
+/// cancelled (`CONSENT_REVOKED`), so receivers stop seeing the client at once.
+/// Returns the consent and the referrals cancelled.
+#[tracing::instrument(skip_all, fields(consent = %consent_id))]
+pub async fn revoke_consent(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    consent_id: Uuid,
+) -> AppResult<(consent::Model, Vec<referral::Model>)> {
+    let found = db::find::<consent::Entity>(db, consent_id).await?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, found.organization_id),
+    )?;
+    if found.revoked_at.is_some() {
+        return Ok((found, Vec::new()));
+    }
+    let change = Change::begin(db, actor).await?;
+    let at = now();
+    let mut active: consent::ActiveModel = found.clone().into();
+    active.revoked_at = Set(Some(at));
+    active.revoked_by = Set(actor.user_id());
+    let revoked = active.update(change.txn()).await?;
+    let open = referral::Entity::find()
+        .filter(referral::Column::ConsentId.eq(consent_id))
+        .filter(referral::Column::Status.is_in(OPEN))
+        .all(change.txn())
+        .await?;
+    for row in &open {
+        let mut cancelled: referral::ActiveModel = row.clone().into();
+        cancelled.status = Set(ReferralStatus::Cancelled);
+        cancelled.status_reason = Set(Some(CONSENT_REVOKED.into()));
+        cancelled.version = Set(row.version + 1);
+        cancelled.updated_at = Set(at);
+        cancelled.update(change.txn()).await?;
+        let step = Step {
+            referral_id: row.id,
+            organization_id: Some(found.organization_id),
+            from: Some(row.status),
+            to: ReferralStatus::Cancelled,
+            reason: Some(CONSENT_REVOKED.into()),
+            note: None,
+        };
+        record_step(change.txn(), actor, step).await?;
+        change
+            .record(AuditEvent {
+                organization_id: Some(found.organization_id),
+                action: "referral.status_changed",
+                record_type: "Referral",
+                record_id: Some(row.id),
+                details: Some(json!({
+                    "from": status_name(row.status),
+                    "to": status_name(ReferralStatus::Cancelled),
+                    "reason": CONSENT_REVOKED,
+                    "consent": consent_id,
+                })),
+            })
+            .await?;
+    }
+    let event = AuditEvent {
+        organization_id: Some(found.organization_id),
+        action: "consent.revoked",
+        record_type: "Consent",
+        record_id: Some(consent_id),
+        details: Some(json!({
+            "client": found.client_id,
+            "cancelledReferrals": open.iter().map(|r| r.id).collect::<Vec<_>>(),
+        })),
+    };
+    change.commit(event, (revoked, open)).await
+}
+
+/// One consent (the owning organization's staff).
+#[tracing::instrument(skip_all, fields(consent = %id))]
+pub async fn consent(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<consent::Model> {
+    let found = db::find::<consent::Entity>(db, id).await?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, found.organization_id),
+    )?;
+    Ok(found)
+}
+
+/// The consents of a client (the owning organization's staff).
+#[tracing::instrument(skip_all, fields(client = %client_id))]
+pub async fn consents_of(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    client_id: Uuid,
+) -> AppResult<Vec<consent::Model>> {
+    let owner = db::find::<client::Entity>(db, client_id).await?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, owner.organization_id),
+    )?;
+    Ok(consent::Entity::find()
+        .filter(consent::Column::ClientId.eq(client_id))
+        .order_by_asc(consent::Column::CreatedAt)
+        .all(db)
+        .await?)
+}

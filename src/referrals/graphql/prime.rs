@@ -1,0 +1,66 @@
+//! Priming the loaders for what a page of referrals will read, one query per
+//! kind of record, as far as the selection asks for it.
+
+use super::types::internal;
+use crate::graphql::connection::selects;
+use crate::graphql::context::loaders;
+use crate::graphql::loaders::prime;
+use async_graphql::{Context, Result};
+use entity::referral;
+use uuid::Uuid;
+
+/// Loads what a page of referrals will need in one query per kind.
+pub(super) async fn prime_referrals(ctx: &Context<'_>, rows: &[referral::Model]) -> Result<()> {
+    let loaders = loaders(ctx)?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    prime(
+        &loaders.referrals.consents,
+        rows.iter().map(|r| r.consent_id),
+    )
+    .await?;
+    if selects(ctx, "client") {
+        prime(&loaders.referrals.clients, rows.iter().map(|r| r.client_id)).await?;
+    }
+    if selects(ctx, "referringOrganization") || selects(ctx, "receivingOrganization") {
+        prime(
+            &loaders.accounts.organizations,
+            rows.iter()
+                .flat_map(|r| [r.referring_organization_id, r.receiving_organization_id]),
+        )
+        .await?;
+    }
+    if selects(ctx, "service") {
+        prime(
+            &loaders.directory.services,
+            rows.iter().map(|r| r.service_id),
+        )
+        .await?;
+        prime(
+            &loaders.directory.translations,
+            rows.iter().map(|r| r.service_id),
+        )
+        .await?;
+    }
+    if selects(ctx, "history") || selects(ctx, "latestEvent") {
+        prime(&loaders.referrals.events, ids.iter().copied()).await?;
+    }
+    if selects(ctx, "notes") {
+        prime(&loaders.referrals.notes, ids.iter().copied()).await?;
+    }
+    let mut users: Vec<Uuid> = rows.iter().filter_map(|r| r.assignee_user_id).collect();
+    users.extend(rows.iter().filter_map(|r| r.referring_user_id));
+    if selects(ctx, "history") || selects(ctx, "latestEvent") {
+        for events in loaders
+            .referrals
+            .events
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(internal)?
+            .into_values()
+        {
+            users.extend(events.iter().filter_map(|e| e.actor_user_id));
+        }
+    }
+    prime(&loaders.accounts.users, users).await?;
+    Ok(())
+}

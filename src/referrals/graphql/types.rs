@@ -1,0 +1,511 @@
+//! The object types of the referral network: clients as their own staff see
+//! them, referrals (and their client) as each party may see them, consents,
+//! history, notes and the network's statistics. What a viewer sees of a
+//! client is decided by [`crate::policy::client_parts`]; every client detail
+//! handed out is noted in the request's read log.
+
+use super::enums::{ConsentMethod, ContactChannel, NoteVisibility, ReferralStatus, Urgency};
+use crate::audit::reads::ReadLog;
+use crate::directory::localize::PreferredLanguages;
+use crate::directory::services::graphql::Service;
+use crate::error::AppError;
+use crate::graphql::context::{actor, loaders, state};
+use crate::graphql::organization::{Organization, load_organization as organization};
+use crate::policy::{self, ClientParts, ReferralSide};
+use crate::referrals::domain::{OPEN, effective_status};
+use crate::referrals::{clients, consents};
+use crate::{connection, ids};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{client, consent, referral, referral_event, referral_note};
+use std::sync::Arc;
+use uuid::Uuid;
+
+connection!(ReferralConnection, ReferralEdge, Referral, "referrals");
+connection!(ClientConnection, ClientEdge, Client, "clients");
+
+pub(super) fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+pub(super) fn reads<'a>(ctx: &Context<'a>) -> Result<&'a ReadLog> {
+    Ok(ctx
+        .data::<ReadLog>()
+        .map_err(|_| internal("request without a read log"))?)
+}
+
+fn languages_of(row: &client::Model) -> Vec<String> {
+    // Written by this module only; an unreadable list reads as empty.
+    serde_json::from_str(&row.preferred_languages).unwrap_or_default()
+}
+
+pub(super) async fn user_name(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<String>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(loaders(ctx)?
+        .accounts
+        .users
+        .load_one(id)
+        .await
+        .map_err(internal)?
+        .map(|u| u.display_name))
+}
+
+/// A person served by an organization, as its own staff see them.
+pub struct Client(pub client::Model);
+
+/// A person served by an organization, as its own staff see them.
+#[Object]
+impl Client {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Client", self.0.id)
+    }
+    /// A name chosen with the person (a first name or initials).
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    /// Preferred languages (BCP 47).
+    async fn preferred_languages(&self) -> Vec<String> {
+        languages_of(&self.0)
+    }
+    /// How to reach them.
+    async fn contact_channel(&self) -> Option<ContactChannel> {
+        self.0.contact_channel.map(Into::into)
+    }
+    /// The number or address for the channel.
+    async fn contact_value(&self) -> Option<&str> {
+        self.0.contact_value.as_deref()
+    }
+    /// Year of birth.
+    async fn birth_year(&self) -> Option<i32> {
+        self.0.birth_year
+    }
+    /// What they need, briefly.
+    async fn needs_summary(&self) -> Option<&str> {
+        self.0.needs_summary.as_deref()
+    }
+    /// The organization that serves them.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.0.organization_id).await
+    }
+    /// Other records of the same person in this organization, linked by staff.
+    async fn linked_clients(&self, ctx: &Context<'_>) -> Result<Vec<Client>> {
+        let found =
+            clients::linked_clients(&state(ctx)?.db, actor(ctx)?, reads(ctx)?, self.0.id).await?;
+        Ok(found.into_iter().map(Client).collect())
+    }
+    /// Every referral of this person, across linked records, oldest first.
+    async fn referrals(&self, ctx: &Context<'_>) -> Result<Vec<Referral>> {
+        let found =
+            clients::client_history(&state(ctx)?.db, actor(ctx)?, reads(ctx)?, self.0.id).await?;
+        Ok(found.into_iter().map(Referral).collect())
+    }
+    /// Their consents, revoked ones included.
+    async fn consents(&self, ctx: &Context<'_>) -> Result<Vec<Consent>> {
+        let found = consents::consents_of(&state(ctx)?.db, actor(ctx)?, self.0.id).await?;
+        Ok(found.into_iter().map(Consent).collect())
+    }
+    /// When the record was made.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// What the viewer may see of a referral's client: fields not shared with the
+/// viewer's organization are null.
+pub struct ReferralClient {
+    row: client::Model,
+    parts: ClientParts,
+}
+
+/// What the viewer may see of a referral's client: fields not shared with the
+/// viewer's organization are null.
+#[Object]
+impl ReferralClient {
+    /// A name chosen with the person, if shared.
+    async fn display_name(&self) -> Option<&str> {
+        self.parts.name.then_some(self.row.display_name.as_str())
+    }
+    /// Preferred languages, if shared.
+    async fn preferred_languages(&self) -> Option<Vec<String>> {
+        self.parts.languages.then(|| languages_of(&self.row))
+    }
+    /// How to reach them, if shared.
+    async fn contact_channel(&self) -> Option<ContactChannel> {
+        if self.parts.contact {
+            self.row.contact_channel.map(Into::into)
+        } else {
+            None
+        }
+    }
+    /// The number or address for the channel, if shared.
+    async fn contact_value(&self) -> Option<&str> {
+        if self.parts.contact {
+            self.row.contact_value.as_deref()
+        } else {
+            None
+        }
+    }
+    /// What they need, if shared.
+    async fn needs_summary(&self) -> Option<&str> {
+        if self.parts.needs {
+            self.row.needs_summary.as_deref()
+        } else {
+            None
+        }
+    }
+}
+
+/// A client's consent to share parts of their record.
+pub struct Consent(pub consent::Model);
+
+/// A client's consent to share parts of their record.
+#[Object]
+impl Consent {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Consent", self.0.id)
+    }
+    /// How it was given.
+    async fn method(&self) -> ConsentMethod {
+        self.0.method.into()
+    }
+    /// When it was given.
+    async fn given_at(&self) -> DateTime<Utc> {
+        self.0.given_at
+    }
+    /// When it lapses.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+    /// When it was revoked.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+    /// Whether it may be used now.
+    async fn in_force(&self) -> bool {
+        consents::grant(&self.0, Utc::now()).in_force
+    }
+    /// Whether the name may be shared.
+    async fn shares_name(&self) -> bool {
+        self.0.share_name
+    }
+    /// Whether the contact details may be shared.
+    async fn shares_contact(&self) -> bool {
+        self.0.share_contact
+    }
+    /// Whether the languages may be shared.
+    async fn shares_languages(&self) -> bool {
+        self.0.share_languages
+    }
+    /// Whether the needs summary may be shared.
+    async fn shares_needs(&self) -> bool {
+        self.0.share_needs
+    }
+}
+
+/// One step in a referral's history.
+#[derive(SimpleObject)]
+pub struct ReferralEvent {
+    /// Status before the step (none for the first).
+    pub from_status: Option<ReferralStatus>,
+    /// Status after the step.
+    pub to_status: ReferralStatus,
+    /// Decline reason, outcome or cancellation reason code.
+    pub reason: Option<String>,
+    /// Note given with the step.
+    pub note: Option<String>,
+    /// Who took the step (a person's name, or "API key", or "system").
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A note on a referral.
+#[derive(SimpleObject)]
+pub struct ReferralNote {
+    /// Shared with both organizations or internal to the author's.
+    pub visibility: NoteVisibility,
+    /// The text.
+    pub body: String,
+    /// Who wrote it (a person's name, or "API key").
+    pub author: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+async fn event_view(ctx: &Context<'_>, e: referral_event::Model) -> Result<ReferralEvent> {
+    let by = match (e.actor_user_id, e.actor_api_key_id) {
+        (Some(user), _) => user_name(ctx, Some(user)).await?.unwrap_or_default(),
+        (None, Some(_)) => "API key".into(),
+        (None, None) => "system".into(),
+    };
+    Ok(ReferralEvent {
+        from_status: e.from_status.map(Into::into),
+        to_status: e.to_status.into(),
+        reason: e.reason,
+        note: e.note,
+        by,
+        at: e.created_at,
+    })
+}
+
+/// A referral of a client to a partner's service, as the viewer may see it.
+pub struct Referral(pub referral::Model);
+
+impl Referral {
+    async fn consent(&self, ctx: &Context<'_>) -> Result<consent::Model> {
+        Ok(loaders(ctx)?
+            .referrals
+            .consents
+            .load_one(self.0.consent_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("referral without consent"))?)
+    }
+
+    async fn parts(&self, ctx: &Context<'_>) -> Result<ClientParts> {
+        let consent = self.consent(ctx).await?;
+        let now = Utc::now();
+        let open = OPEN.contains(&effective_status(&self.0, now));
+        let owner = self.0.referring_organization_id;
+        Ok(policy::client_parts(
+            actor(ctx)?,
+            owner,
+            Some((
+                self.0.receiving_organization_id,
+                open,
+                consents::grant(&consent, now),
+            )),
+        ))
+    }
+}
+
+/// A referral of a client to a partner's service, as the viewer may see it.
+#[Object]
+impl Referral {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Referral", self.0.id)
+    }
+    /// Where it stands now.
+    async fn status(&self) -> ReferralStatus {
+        effective_status(&self.0, Utc::now()).into()
+    }
+    /// Decline reason, outcome or cancellation reason code (e.g. `CONSENT_REVOKED`).
+    async fn status_reason(&self) -> Option<&str> {
+        self.0.status_reason.as_deref()
+    }
+    /// Grows with every change: send it back with the next step.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// How soon it needs an answer.
+    async fn urgency(&self) -> Urgency {
+        self.0.urgency.into()
+    }
+    /// Why the client is referred (null for the receiver once the client's consent is withdrawn or the referral closed).
+    async fn reason(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        let visible = policy::may_read_referral_reason(self.parts(ctx).await?);
+        Ok(visible.then_some(self.0.reason.as_str()))
+    }
+    /// Whether an interpreter is needed.
+    async fn interpreter_needed(&self) -> bool {
+        self.0.interpreter_needed
+    }
+    /// The interpreter's language.
+    async fn interpreter_language(&self) -> Option<&str> {
+        self.0.interpreter_language.as_deref()
+    }
+    /// When it should be done by.
+    async fn due_date(&self) -> Option<NaiveDate> {
+        self.0.due_date
+    }
+    /// Until when the receiving organization can answer before the referral expires.
+    async fn respond_by(&self) -> DateTime<Utc> {
+        self.0.respond_by
+    }
+    /// The client, as far as the viewer may see them; null when nothing is shared with the viewer.
+    async fn client(&self, ctx: &Context<'_>) -> Result<Option<ReferralClient>> {
+        let parts = self.parts(ctx).await?;
+        if !parts.any() {
+            return Ok(None);
+        }
+        let row = loaders(ctx)?
+            .referrals
+            .clients
+            .load_one(self.0.client_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("referral without client"))?;
+        reads(ctx)?.note(row.id, row.organization_id, Some(self.0.id));
+        Ok(Some(ReferralClient { row, parts }))
+    }
+    /// The organization that referred the client.
+    async fn referring_organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.0.referring_organization_id).await
+    }
+    /// The navigator who referred the client.
+    async fn referred_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        user_name(ctx, self.0.referring_user_id).await
+    }
+    /// The organization the client is referred to.
+    async fn receiving_organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.0.receiving_organization_id).await
+    }
+    /// The service the client is referred to.
+    async fn service(&self, ctx: &Context<'_>) -> Result<Service> {
+        let row = loaders(ctx)?
+            .directory
+            .services
+            .load_one(self.0.service_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("referral without service"))?;
+        Ok(Service::new(row, Arc::new(PreferredLanguages::default())))
+    }
+    /// The receiving organization's staff member working it.
+    async fn assignee(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        user_name(ctx, self.0.assignee_user_id).await
+    }
+    /// Every step so far, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<ReferralEvent>> {
+        let mut rows = loaders(ctx)?
+            .referrals
+            .events
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        rows.sort_by_key(|e| (e.created_at, e.id));
+        let mut events = Vec::with_capacity(rows.len());
+        for row in rows {
+            events.push(event_view(ctx, row).await?);
+        }
+        Ok(events)
+    }
+    /// The most recent step.
+    async fn latest_event(&self, ctx: &Context<'_>) -> Result<Option<ReferralEvent>> {
+        let rows = loaders(ctx)?
+            .referrals
+            .events
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        match rows.into_iter().max_by_key(|e| (e.created_at, e.id)) {
+            Some(row) => Ok(Some(event_view(ctx, row).await?)),
+            None => Ok(None),
+        }
+    }
+    /// Notes the viewer may read: shared ones, and internal ones of the viewer's organization.
+    async fn notes(&self, ctx: &Context<'_>) -> Result<Vec<ReferralNote>> {
+        let actor = actor(ctx)?;
+        let mut rows: Vec<referral_note::Model> = loaders(ctx)?
+            .referrals
+            .notes
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        rows.retain(|n| policy::may_read_note(actor, n.visibility, n.organization_id));
+        rows.sort_by_key(|n| (n.created_at, n.id));
+        let mut notes = Vec::with_capacity(rows.len());
+        for n in rows {
+            let author = match n.author_user_id {
+                Some(user) => user_name(ctx, Some(user)).await?.unwrap_or_default(),
+                None => "API key".into(),
+            };
+            notes.push(ReferralNote {
+                visibility: n.visibility.into(),
+                body: n.body,
+                author,
+                created_at: n.created_at,
+            });
+        }
+        Ok(notes)
+    }
+    /// Which side the viewer may act for: `SENDER`, `RECEIVER`, or null (read only).
+    async fn viewer_side(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let side = policy::referral_side(
+            actor(ctx)?,
+            self.0.referring_organization_id,
+            self.0.receiving_organization_id,
+        );
+        Ok(side.map(|s| match s {
+            ReferralSide::Sender => "SENDER".into(),
+            ReferralSide::Receiver => "RECEIVER".into(),
+        }))
+    }
+    /// When it was sent.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A count of referrals.
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    /// The status.
+    pub status: ReferralStatus,
+    /// How many referrals are in it.
+    pub count: u64,
+}
+
+/// A count of referrals to services under a taxonomy term.
+#[derive(SimpleObject)]
+pub struct CategoryCount {
+    /// The term's code.
+    pub code: String,
+    /// The term's name.
+    pub name: String,
+    /// How many referrals went to services filed under it.
+    pub count: u64,
+}
+
+/// The referrals an organization sent and received.
+pub struct OrganizationCount {
+    pub(super) organization_id: Uuid,
+    pub(super) sent: u64,
+    pub(super) received: u64,
+}
+
+/// The referrals an organization sent and received.
+#[Object]
+impl OrganizationCount {
+    /// The organization.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.organization_id).await
+    }
+    /// Referrals it sent.
+    async fn sent(&self) -> u64 {
+        self.sent
+    }
+    /// Referrals it received.
+    async fn received(&self) -> u64 {
+        self.received
+    }
+}
+
+/// The network's health over a period: counts and timings, no personal data.
+#[derive(SimpleObject)]
+pub struct ReferralStatistics {
+    /// Referrals sent in the period.
+    pub total: u64,
+    /// Per status, as of now.
+    pub by_status: Vec<StatusCount>,
+    /// Per taxonomy term of the receiving service.
+    pub by_category: Vec<CategoryCount>,
+    /// Per organization.
+    pub by_organization: Vec<OrganizationCount>,
+    /// Median hours from sending to acceptance.
+    pub median_hours_to_accept: Option<f64>,
+    /// Median hours from sending to completion.
+    pub median_hours_to_complete: Option<f64>,
+}
