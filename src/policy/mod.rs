@@ -17,6 +17,14 @@ use entity::enums::{
 use entity::minutes::MinutesStatus;
 use uuid::Uuid;
 
+/// Rules of accounts beyond an organization action: seeing an API key.
+mod accounts;
+/// Rules of the services directory: searching by status, seeing a verifier.
+mod directory;
+
+pub use accounts::*;
+pub use directory::*;
+
 /// What an actor wants to do within one organization's accounts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrgAction {

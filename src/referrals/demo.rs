@@ -4,7 +4,7 @@
 use super::service::{
     self, Action, CancelReason, ClientDraft, ConsentDraft, DeclineReason, Outcome, ReferralDraft,
 };
-use crate::accounts::service as accounts;
+use crate::accounts;
 use crate::auth::{Actor, Principal, UserPrincipal};
 use crate::domain::Email;
 use crate::error::{AppError, AppResult};
@@ -117,7 +117,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     for (library, name, languages, needs, service_name, steps) in REFERRALS {
         let sender = staff(db, library).await?;
         let target = service_named(db, service_name).await?;
-        let receiving_slug = crate::accounts::service::organization(db, target.organization_id)
+        let receiving_slug = crate::accounts::organization(db, target.organization_id)
             .await?
             .slug;
         let receiver = staff(db, &receiving_slug).await?;

@@ -550,11 +550,9 @@ pub async fn record_consent(
         ));
     }
     for (i, (org, service_id)) in draft.recipients.iter().enumerate() {
-        crate::accounts::service::organization(db, *org)
-            .await
-            .map_err(|_| {
-                AppError::bad_input(format!("input.recipients.{i}"), "no such organization")
-            })?;
+        crate::accounts::organization(db, *org).await.map_err(|_| {
+            AppError::bad_input(format!("input.recipients.{i}"), "no such organization")
+        })?;
         if let Some(service_id) = service_id {
             let found = service::Entity::find_by_id(*service_id).one(db).await?;
             if found.is_none_or(|s| s.organization_id != *org) {

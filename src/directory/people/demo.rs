@@ -6,7 +6,7 @@
 
 use super::domain::{ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone};
 use super::service::{self, Appointment, NewBody, NewContact, NewPerson};
-use crate::accounts::service as accounts;
+use crate::accounts;
 use crate::auth::Actor;
 use crate::domain::{Email, Name, Slug};
 use crate::error::{AppError, AppResult};
