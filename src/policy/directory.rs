@@ -10,6 +10,20 @@ pub fn may_list_services_with_status(actor: &Actor, statuses: &[ServiceStatus]) 
     statuses.iter().all(|s| may_see_service(actor, *s))
 }
 
+/// The statuses of the services `actor` may see ([`may_see_service`]), as a
+/// filter for queries that list services.
+pub fn visible_service_statuses(actor: &Actor) -> Vec<ServiceStatus> {
+    [
+        ServiceStatus::Active,
+        ServiceStatus::Inactive,
+        ServiceStatus::TemporarilyClosed,
+        ServiceStatus::Defunct,
+    ]
+    .into_iter()
+    .filter(|s| may_see_service(actor, *s))
+    .collect()
+}
+
 /// Whether `actor` may see who last confirmed a service's entry: members of
 /// the coalition, not the public.
 pub fn may_see_service_verifier(actor: &Actor) -> bool {
@@ -36,6 +50,10 @@ mod tests {
             &[ServiceStatus::Active, ServiceStatus::Inactive]
         ));
         assert!(!may_see_service_verifier(&anonymous));
+        assert_eq!(
+            visible_service_statuses(&anonymous),
+            vec![ServiceStatus::Active]
+        );
     }
 
     #[test]
@@ -53,5 +71,6 @@ mod tests {
             &[ServiceStatus::Defunct, ServiceStatus::TemporarilyClosed]
         ));
         assert!(may_see_service_verifier(&member));
+        assert_eq!(visible_service_statuses(&member).len(), 4);
     }
 }

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 /// Rules of accounts beyond an organization action: seeing an API key.
 mod accounts;
-/// Rules of the services directory: searching by status, seeing a verifier.
+/// Rules of the services directory: statuses seen and searched, seeing a verifier.
 mod directory;
 
 pub use accounts::*;

@@ -11,4 +11,4 @@ pub mod types;
 
 pub use mutations::ServicesMutation;
 pub use queries::ServicesQuery;
-pub use types::{Service, ServiceConnection, prime_services};
+pub use types::*;
