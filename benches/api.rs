@@ -7,7 +7,7 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use coalition::accounts::service as accounts;
+use coalition::accounts;
 use coalition::auth::Actor;
 use coalition::auth::token::TokenService;
 use coalition::config::HttpSettings;

@@ -101,6 +101,9 @@ macro_rules! id_entity {
 id_entity!(
     organization,
     user,
+    membership,
+    invitation,
+    api_key,
     service,
     taxonomy_term,
     client,

@@ -2,7 +2,7 @@
 //! admin and a staff user, plus a coordinator and a clerk. Loaded by
 //! `serve --demo` and `seed-demo`, and by tests that want a populated network.
 
-use crate::accounts::service::{self as accounts, NewOrganization};
+use crate::accounts::{self, NewOrganization};
 use crate::auth::{Actor, password};
 use crate::domain::Slug;
 use crate::domain::{Email, Name};

@@ -29,8 +29,6 @@ pub mod error;
 pub mod graphql;
 /// Routes and HTTP layers.
 pub mod http;
-/// Idempotent retries of mutations.
-pub mod idempotency;
 /// Opaque global ids.
 pub mod ids;
 /// Prometheus metrics.

@@ -4,7 +4,7 @@
 
 use clap::Parser;
 use coalition::config::{Cli, Command, ConfigError, ServeSettings};
-use coalition::{accounts::service as accounts, domain::Email};
+use coalition::{accounts, domain::Email};
 use coalition::{db, demo, graphql, startup, telemetry};
 use std::process::ExitCode;
 use std::time::Duration;

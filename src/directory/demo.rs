@@ -2,12 +2,13 @@
 //! languages and neighborhoods, with a confidential shelter location and
 //! holiday hours. Loaded by `crate::demo::seed`.
 
-use crate::accounts::service as accounts;
+use crate::accounts;
 use crate::auth::Actor;
-use crate::directory::profiles::service::{self as profiles, ContactDraft, ProfileDraft};
-use crate::directory::services::service::{
-    self as services, ExceptionDraft, HoursDraft, LocationDraft, ServiceDraft, TranslationDraft,
+use crate::directory::profiles::service::{self as profiles, ContactPatch, ProfilePatch};
+use crate::directory::services::draft::{
+    ExceptionDraft, HoursDraft, LocationDraft, ServiceDraft, TranslationDraft,
 };
+use crate::directory::services::service as services;
 use crate::error::AppResult;
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::enums::{ContactKind, ContactVisibility, CostKind, LocationVisibility, ServiceStatus};
@@ -334,7 +335,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
             db,
             &system,
             org.id,
-            ProfileDraft {
+            ProfilePatch {
                 description: Some(format!(
                     "{} is a member of the welcoming coalition.",
                     org.name
@@ -345,13 +346,13 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
                 languages: languages.into_iter().map(str::to_owned).collect(),
                 neighborhoods: neighborhoods.into_iter().map(str::to_owned).collect(),
                 contacts: vec![
-                    ContactDraft {
+                    ContactPatch {
                         kind: ContactKind::Email,
                         value: format!("info@{slug}.example.org"),
                         label: Some("General enquiries".into()),
                         visibility: ContactVisibility::Public,
                     },
-                    ContactDraft {
+                    ContactPatch {
                         kind: ContactKind::Phone,
                         value: "(860) 555-0100".into(),
                         label: Some("Direct line for partner staff".into()),

@@ -2,8 +2,8 @@
 //! global id, subject to the same policy as everywhere else.
 
 use super::context::{actor, state};
+use crate::accounts;
 use crate::accounts::graphql::{ApiKey, Invitation, Membership, Organization, User};
-use crate::accounts::service as accounts;
 use crate::audit::graphql::AuditEntry;
 use crate::audit::reads::ReadLog;
 use crate::audit::service as audit;

@@ -6,7 +6,7 @@ use crate::accounts::graphql::{
     ApiKey, ApiKeyConnection, Invitation, InvitationConnection, MemberRole, Membership,
     MembershipConnection, OrganizationKind,
 };
-use crate::accounts::service;
+use crate::accounts::{api_keys, invitations, members};
 use crate::directory::graphql::{Contact, LocalizedText, localized, preferred};
 use crate::directory::localize::PreferredLanguages;
 use crate::directory::profiles::service as profiles;
@@ -73,7 +73,7 @@ impl Organization {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<MembershipConnection> {
         let request = PageRequest::new(first, after, last, before)?;
-        let found = service::members(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        let found = members::members(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
         let loaders = loaders(ctx)?;
         if selects(ctx, "user") {
             prime(
@@ -102,7 +102,8 @@ impl Organization {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<InvitationConnection> {
         let request = PageRequest::new(first, after, last, before)?;
-        let found = service::invitations(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        let found =
+            invitations::invitations(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
         Ok(InvitationConnection::from_page(found, Invitation))
     }
     /// The organization's API keys, revoked ones included (its admins may see this).
@@ -120,7 +121,7 @@ impl Organization {
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<ApiKeyConnection> {
         let request = PageRequest::new(first, after, last, before)?;
-        let found = service::api_keys(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        let found = api_keys::api_keys(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
         if selects(ctx, "createdBy") {
             prime(
                 &loaders(ctx)?.accounts.users,

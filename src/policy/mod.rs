@@ -17,11 +17,18 @@ use entity::enums::{
 use entity::minutes::MinutesStatus;
 use uuid::Uuid;
 
+/// Rules of accounts beyond an organization action: seeing an API key.
+mod accounts;
+/// Rules of the services directory: statuses seen and searched, seeing a verifier.
+mod directory;
 /// Who sees which people and memberships of the directory.
 mod people;
-pub use people::*;
 /// The rules of the referral network: clients, consents, referrals and notes.
 mod referrals;
+
+pub use accounts::*;
+pub use directory::*;
+pub use people::*;
 pub use referrals::*;
 
 /// What an actor wants to do within one organization's accounts.

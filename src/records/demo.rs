@@ -13,7 +13,7 @@ use super::domain::{local_date, zone};
 use super::meetings::{self, MeetingDraft, MeetingFilter};
 use super::minutes;
 use super::motions::{self, CastVote, NewMotion};
-use crate::accounts::service as accounts;
+use crate::accounts;
 use crate::auth::Actor;
 use crate::directory::people::bodies as people;
 use crate::directory::people::demo::COMMISSION;

@@ -5,7 +5,7 @@ use super::clients::{NewClient, create_client};
 use super::consents::{NewConsent, record_consent};
 use super::domain::{Action, CancelReason, DeclineReason, Outcome};
 use super::lifecycle::{NewReferral, send_referral, transition};
-use crate::accounts::service as accounts;
+use crate::accounts;
 use crate::auth::{Actor, Principal, UserPrincipal};
 use crate::domain::Email;
 use crate::error::{AppError, AppResult};
@@ -119,7 +119,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     for (library, name, languages, needs, service_name, steps) in REFERRALS {
         let sender = staff(db, library).await?;
         let target = service_named(db, service_name).await?;
-        let receiving_slug = crate::accounts::service::organization(db, target.organization_id)
+        let receiving_slug = crate::accounts::organization(db, target.organization_id)
             .await?
             .slug;
         let receiver = staff(db, &receiving_slug).await?;

@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
-use coalition::accounts::service as accounts;
+use coalition::accounts;
 use coalition::auth::token::TokenService;
 use coalition::auth::{Actor, Authenticator};
 use coalition::config::HttpSettings;

@@ -874,7 +874,7 @@ mod subscription {
         let l = setup().await;
         let addr = serve(&l).await;
         let email = "staff@community-legal-aid.demo.test";
-        let user = coalition::accounts::service::user_by_email(
+        let user = coalition::accounts::user_by_email(
             &l.app.state.db,
             &coalition::domain::Email::parse(email, "email").expect("email"),
         )

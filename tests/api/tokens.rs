@@ -150,7 +150,7 @@ async fn with_a_public_key_only_tokens_of_the_identity_provider_are_accepted() {
         .await;
     assert_eq!(answer.data("organizations.totalCount"), 6);
     let email = "coordinator@demo.test";
-    let user = coalition::accounts::service::user_by_email(
+    let user = coalition::accounts::user_by_email(
         &app.state.db,
         &coalition::domain::Email::parse(email, "e").expect("email"),
     )

@@ -319,8 +319,11 @@ async fn organization_objects(
     Ok(objects)
 }
 
+/// The services the public may see ([`policy::may_see_service`]); any other
+/// is `NOT_FOUND` here.
 fn public_services() -> sea_orm::Select<service::Entity> {
-    service::Entity::find().filter(service::Column::Status.eq(ServiceStatus::Active))
+    let statuses = policy::visible_service_statuses(&Actor::anonymous(None));
+    service::Entity::find().filter(service::Column::Status.is_in(statuses))
 }
 
 /// A page of organizations, optionally only those changed after an instant

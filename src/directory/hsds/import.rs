@@ -1,17 +1,20 @@
 //! Loading an HSDS dump (the document `coalition export-hsds` writes:
 //! `{"organizations": [... with "services"], "taxonomy_terms": [...]}`).
 //!
-//! The whole load is one transaction and each record its own savepoint: a
-//! record that fails validation is reported with its reason and left out, the
-//! others load; a file that is not such a document changes nothing.
+//! The whole load is one change, made by the system, and each record its own
+//! savepoint ([`Change::attempt`]): a record that fails validation is reported
+//! with its reason and left out, the others load; a file that is not such a
+//! document changes nothing. Each record loaded keeps its own audit entry, and
+//! the import as a whole writes one more (`directory.imported`).
 
-use crate::accounts::service::{self as accounts, NewOrganization};
+use crate::accounts::organizations::{self as accounts, NewOrganization};
+use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
-use crate::directory::profiles::service::{self as profiles, ContactDraft, ProfileDraft};
-use crate::directory::services::service::{
-    self as services, HoursDraft, LocationDraft, ServiceDraft,
-};
-use crate::directory::taxonomy::service::{self as taxonomy, TermInput};
+use crate::change::Change;
+use crate::directory::profiles::service::{self as profiles, ContactPatch, ProfilePatch};
+use crate::directory::services::draft::{HoursDraft, LocationDraft, ServiceDraft};
+use crate::directory::services::service as services;
+use crate::directory::taxonomy::service::{self as taxonomy, NewTerm, TermPatch};
 use crate::domain::{Name, Slug};
 use crate::error::{AppError, AppResult};
 use entity::enums::{
@@ -19,10 +22,9 @@ use entity::enums::{
 };
 use entity::{organization, taxonomy_term};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -279,10 +281,10 @@ fn service_draft(object: &Value, codes: &HashMap<Uuid, String>) -> Result<Servic
     })
 }
 
-fn profile_draft(object: &Value) -> ProfileDraft {
+fn profile_patch(object: &Value) -> ProfilePatch {
     let mut contacts = Vec::new();
     if let Some(email) = text(object, "email") {
-        contacts.push(ContactDraft {
+        contacts.push(ContactPatch {
             kind: ContactKind::Email,
             value: email,
             label: None,
@@ -296,7 +298,7 @@ fn profile_draft(object: &Value) -> ProfileDraft {
         .flatten()
     {
         if let Some(number) = text(phone, "number") {
-            contacts.push(ContactDraft {
+            contacts.push(ContactPatch {
                 kind: ContactKind::Phone,
                 value: number,
                 label: text(phone, "description"),
@@ -304,7 +306,7 @@ fn profile_draft(object: &Value) -> ProfileDraft {
             });
         }
     }
-    ProfileDraft {
+    ProfilePatch {
         description: text(object, "description"),
         default_locale: Some("en".into()),
         website: text(object, "website"),
@@ -319,29 +321,26 @@ fn profile_draft(object: &Value) -> ProfileDraft {
     }
 }
 
-/// Runs `work` in a savepoint: kept when it succeeds, undone (and reported)
-/// when it fails.
-async fn record<T, C, F>(conn: &C, work: F) -> AppResult<Result<T, String>>
-where
-    C: ConnectionTrait + TransactionTrait,
-    F: AsyncFnOnce(&C::Transaction) -> AppResult<T>,
-{
-    let savepoint = conn.begin().await?;
-    match work(&savepoint).await {
-        Ok(value) => {
-            savepoint.commit().await?;
+/// Runs `work` in a savepoint of `change`: kept, with the audit entries it
+/// returns, when it succeeds; undone and reported when it is refused.
+async fn record<T>(
+    change: &Change<'_>,
+    work: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<(T, Vec<AuditEvent<'static>>)>,
+) -> AppResult<Result<T, String>> {
+    match change.attempt(work).await? {
+        Ok((value, events)) => {
+            for event in events {
+                change.record(event).await?;
+            }
             Ok(Ok(value))
         }
-        Err(AppError::Internal(detail)) => Err(AppError::Internal(detail)),
-        Err(error) => {
-            savepoint.rollback().await?;
-            Ok(Err(describe(error)))
-        }
+        Err(refused) => Ok(Err(describe(refused))),
     }
 }
 
 /// Loads an HSDS dump. A document that cannot be read is a `BAD_USER_INPUT`
 /// and changes nothing.
+#[tracing::instrument(skip_all)]
 pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<ImportReport> {
     let parsed: Value = serde_json::from_str(document)
         .map_err(|e| AppError::bad_input("file", format!("is not valid JSON: {e}")))?;
@@ -363,12 +362,12 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
     };
     let system = Actor::system();
     let mut report = ImportReport::default();
-    let txn = db.begin().await?;
+    let change = Change::begin(db, &system).await?;
 
     // Terms first, parents before children; a code already present is matched.
     let mut codes: HashMap<Uuid, String> = HashMap::new();
     let mut ids: HashMap<String, Uuid> = taxonomy_term::Entity::find()
-        .all(&txn)
+        .all(change.txn())
         .await?
         .into_iter()
         .map(|t| (t.code, t.id))
@@ -402,17 +401,20 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
                 },
                 Err(_) => None,
             };
-            let input = TermInput {
+            let input = NewTerm {
                 id: Some(id),
-                code: code.clone(),
-                parent_id: parent,
-                name,
-                description: text(term, "description").unwrap_or_default(),
+                term: TermPatch {
+                    code: code.clone(),
+                    parent_id: parent,
+                    name,
+                    description: text(term, "description").unwrap_or_default(),
+                },
             };
             let checked = Slug::parse(&code, "code").map(|_| ());
-            match record(&txn, async |t| {
+            match record(&change, async |t| {
                 checked?;
-                taxonomy::create_term(t, &system, input).await
+                let (created, event) = taxonomy::add_term(t, &system, input).await?;
+                Ok((created, vec![event]))
             })
             .await?
             {
@@ -466,7 +468,7 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
             continue;
         }
         if organization::Entity::find_by_id(id)
-            .one(&txn)
+            .one(change.txn())
             .await?
             .is_some()
         {
@@ -476,10 +478,10 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
             });
             continue;
         }
-        let profile = profile_draft(object);
-        let loaded = record(&txn, async |t| {
+        let profile = profile_patch(object);
+        let loaded = record(&change, async |t| {
             let slug = free_slug(t, &name).await?;
-            let org = accounts::create_organization(
+            let (org, created) = accounts::add_organization(
                 t,
                 &system,
                 NewOrganization {
@@ -490,8 +492,8 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
                 },
             )
             .await?;
-            profiles::update_profile(t, &system, org.id, profile).await?;
-            Ok(org.id)
+            let (_, profiled) = profiles::replace_profile(t, &system, org.id, profile).await?;
+            Ok((org.id, vec![created, profiled]))
         })
         .await?;
         let org_id = match loaded {
@@ -524,8 +526,9 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
                 }
             };
             let service_place = format!("{service_place} ({})", draft.id.unwrap_or_default());
-            match record(&txn, async |t| {
-                services::create_service(t, &system, org_id, draft).await
+            match record(&change, async |t| {
+                let (created, event) = services::add_service(t, &system, org_id, draft).await?;
+                Ok((created.id, vec![event]))
             })
             .await?
             {
@@ -537,8 +540,24 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
             }
         }
     }
-    txn.commit().await?;
-    Ok(report)
+    let counts = json!({
+        "organizations": report.organizations,
+        "services": report.services,
+        "taxonomyTerms": report.taxonomy_terms,
+        "rejected": report.rejected.len(),
+    });
+    change
+        .commit(
+            AuditEvent {
+                organization_id: None,
+                action: "directory.imported",
+                record_type: "Directory",
+                record_id: None,
+                details: Some(counts),
+            },
+            report,
+        )
+        .await
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::contacts::{self, NewContact};
 use super::domain::{ContactValue, ExpertiseTerm, LanguageTag, Seats, Text, TimeZone};
 use super::memberships::{self, NewAppointment};
 use super::persons::{self, NewPerson};
-use crate::accounts::service as accounts;
+use crate::accounts;
 use crate::auth::Actor;
 use crate::domain::{Email, Name, Slug};
 use crate::error::{AppError, AppResult};

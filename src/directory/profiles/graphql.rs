@@ -1,7 +1,7 @@
 //! The mutation that replaces an organization's directory profile. Its fields
 //! are read on `Organization` (see `crate::graphql::organization`).
 
-use super::service::{self, ContactDraft, ProfileDraft};
+use super::service::{self, ContactPatch, ProfilePatch};
 use crate::directory::graphql::{ContactKind, ContactVisibility};
 use crate::graphql::context::{actor, state};
 use crate::graphql::organization::Organization;
@@ -78,7 +78,7 @@ impl ProfilesMutation {
             "Organization",
             "input.organizationId",
         )?;
-        let draft = ProfileDraft {
+        let draft = ProfilePatch {
             description: input.description,
             default_locale: input.default_locale,
             website: input.website,
@@ -88,7 +88,7 @@ impl ProfilesMutation {
             contacts: input
                 .contacts
                 .into_iter()
-                .map(|c| ContactDraft {
+                .map(|c| ContactPatch {
                     kind: c.kind.into(),
                     value: c.value,
                     label: c.label,
@@ -103,8 +103,6 @@ impl ProfilesMutation {
         };
         let db = &state(ctx)?.db;
         service::update_profile(db, actor(ctx)?, org, draft).await?;
-        Ok(Organization(
-            crate::accounts::service::organization(db, org).await?,
-        ))
+        Ok(Organization(crate::accounts::organization(db, org).await?))
     }
 }

@@ -1,10 +1,11 @@
 //! Reading and replacing an organization's directory profile. The profile is
 //! replaced as a whole (contacts and translations included).
 
-use crate::audit::service::{self as audit, AuditEvent};
+use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
+use crate::change::Change;
 use crate::db::now;
-use crate::directory::services::service::refresh_search_documents;
+use crate::directory::services::search_text::refresh_search_documents;
 use crate::domain::{LanguageTag, language_tags, optional_text, required_text, web_address};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
@@ -12,8 +13,8 @@ use crate::policy;
 use entity::enums::{ContactKind, ContactVisibility};
 use entity::{organization_contact, organization_profile, translation};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -21,9 +22,9 @@ use uuid::Uuid;
 /// Text fields of an organization that can be translated.
 pub const TRANSLATABLE_FIELDS: &[&str] = &["name", "description"];
 
-/// A contact detail as sent.
+/// A contact detail as sent, part of a [`ProfilePatch`].
 #[derive(Clone, Debug)]
-pub struct ContactDraft {
+pub struct ContactPatch {
     /// Email, phone or address.
     pub kind: ContactKind,
     /// The address or number.
@@ -34,9 +35,9 @@ pub struct ContactDraft {
     pub visibility: ContactVisibility,
 }
 
-/// A profile as sent, before validation.
+/// A profile as sent, before validation; it replaces the current one.
 #[derive(Clone, Debug, Default)]
-pub struct ProfileDraft {
+pub struct ProfilePatch {
     /// What the organization does, in the default language.
     pub description: Option<String>,
     /// Language of the description.
@@ -50,7 +51,7 @@ pub struct ProfileDraft {
     /// Neighborhoods served.
     pub neighborhoods: Vec<String>,
     /// Contact details.
-    pub contacts: Vec<ContactDraft>,
+    pub contacts: Vec<ContactPatch>,
     /// `(field, locale, text)` translations of `name` and `description`.
     pub translations: Vec<(String, String, String)>,
 }
@@ -79,9 +80,9 @@ pub fn decode(row: organization_profile::Model) -> Profile {
 }
 
 /// Checks a contact's value for its kind; `field` is its input path.
-pub fn validate_contact(draft: &ContactDraft, field: &str) -> AppResult<ContactDraft> {
-    let value = required_text(&draft.value, &format!("{field}.value"), 500)?;
-    let valid = match draft.kind {
+pub fn validate_contact(contact: &ContactPatch, field: &str) -> AppResult<ContactPatch> {
+    let value = required_text(&contact.value, &format!("{field}.value"), 500)?;
+    let valid = match contact.kind {
         ContactKind::Email => {
             crate::domain::Email::parse(&value, &format!("{field}.value")).is_ok()
         }
@@ -96,38 +97,77 @@ pub fn validate_contact(draft: &ContactDraft, field: &str) -> AppResult<ContactD
     if !valid {
         return Err(AppError::bad_input(
             format!("{field}.value"),
-            format!("is not a valid {:?}", draft.kind).to_lowercase(),
+            format!("is not a valid {:?}", contact.kind).to_lowercase(),
         ));
     }
-    Ok(ContactDraft {
-        kind: draft.kind,
+    Ok(ContactPatch {
+        kind: contact.kind,
         value,
-        label: optional_text(draft.label.as_deref(), &format!("{field}.label"), 200)?,
-        visibility: draft.visibility,
+        label: optional_text(contact.label.as_deref(), &format!("{field}.label"), 200)?,
+        visibility: contact.visibility,
     })
 }
 
 /// Replaces an organization's profile (its admins and staff, STAFF API keys, coordinators).
-pub async fn update_profile<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+#[tracing::instrument(skip_all, fields(organization = %organization_id))]
+pub async fn update_profile(
+    db: &DatabaseConnection,
     actor: &Actor,
     organization_id: Uuid,
-    draft: ProfileDraft,
+    patch: ProfilePatch,
 ) -> AppResult<Profile> {
-    crate::accounts::service::organization(db, organization_id).await?;
+    let valid = check_profile(db, actor, organization_id, patch).await?;
+    let change = Change::begin(db, actor).await?;
+    let (profile, event) = write_profile(change.txn(), organization_id, valid).await?;
+    change.commit(event, profile).await
+}
+
+/// The work of [`update_profile`] inside a change that records many (an
+/// import): the profile, and the audit entry to record for it.
+#[tracing::instrument(skip_all, fields(organization = %organization_id))]
+pub async fn replace_profile(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    organization_id: Uuid,
+    patch: ProfilePatch,
+) -> AppResult<(Profile, AuditEvent<'static>)> {
+    let valid = check_profile(txn, actor, organization_id, patch).await?;
+    write_profile(txn, organization_id, valid).await
+}
+
+/// A profile checked against the rules, ready to be written.
+struct ValidProfile {
+    description: Option<String>,
+    default_locale: LanguageTag,
+    website: Option<String>,
+    year_founded: Option<i32>,
+    languages: Vec<String>,
+    neighborhoods: Vec<String>,
+    contacts: Vec<ContactPatch>,
+    translations: Vec<(String, String, String)>,
+}
+
+/// The organization exists, the actor may edit its entries, and the patch is valid.
+async fn check_profile(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    organization_id: Uuid,
+    patch: ProfilePatch,
+) -> AppResult<ValidProfile> {
+    crate::accounts::organization(db, organization_id).await?;
     policy::authorize(
         actor,
         policy::may_edit_directory_entry(actor, organization_id),
         "edit this organization's directory entries",
     )?;
-    let description = optional_text(draft.description.as_deref(), "input.description", 5000)?;
-    let default_locale = match draft.default_locale.as_deref() {
+    let description = optional_text(patch.description.as_deref(), "input.description", 5000)?;
+    let default_locale = match patch.default_locale.as_deref() {
         Some(raw) => LanguageTag::parse(raw, "input.defaultLocale")?,
         None => LanguageTag::parse("en", "input.defaultLocale")?,
     };
-    let website = web_address(draft.website.as_deref(), "input.website")?;
+    let website = web_address(patch.website.as_deref(), "input.website")?;
     let this_year = chrono::Datelike::year(&now());
-    if draft
+    if patch
         .year_founded
         .is_some_and(|y| !(1600..=this_year).contains(&y))
     {
@@ -136,25 +176,25 @@ pub async fn update_profile<C: ConnectionTrait + TransactionTrait>(
             format!("must be between 1600 and {this_year}"),
         ));
     }
-    let languages: Vec<String> = language_tags(&draft.languages, "input.languages")?
+    let languages: Vec<String> = language_tags(&patch.languages, "input.languages")?
         .into_iter()
         .map(|t| t.as_str().to_owned())
         .collect();
     let mut neighborhoods = Vec::new();
-    for (i, n) in draft.neighborhoods.iter().enumerate() {
+    for (i, n) in patch.neighborhoods.iter().enumerate() {
         let n = required_text(n, &format!("input.neighborhoods.{i}"), 200)?;
         if !neighborhoods.contains(&n) {
             neighborhoods.push(n);
         }
     }
-    let contacts = draft
+    let contacts = patch
         .contacts
         .iter()
         .enumerate()
         .map(|(i, c)| validate_contact(c, &format!("input.contacts.{i}")))
         .collect::<AppResult<Vec<_>>>()?;
     let mut translations = Vec::new();
-    for (i, (field, locale, text)) in draft.translations.iter().enumerate() {
+    for (i, (field, locale, text)) in patch.translations.iter().enumerate() {
         let path = format!("input.translations.{i}");
         if !TRANSLATABLE_FIELDS.contains(&field.as_str()) {
             return Err(AppError::bad_input(
@@ -169,27 +209,52 @@ pub async fn update_profile<C: ConnectionTrait + TransactionTrait>(
             required_text(text, &format!("{path}.text"), 5000)?,
         ));
     }
+    Ok(ValidProfile {
+        description,
+        default_locale,
+        website,
+        year_founded: patch.year_founded,
+        languages,
+        neighborhoods,
+        contacts,
+        translations,
+    })
+}
 
-    let txn = db.begin().await?;
+async fn write_profile(
+    txn: &impl ConnectionTrait,
+    organization_id: Uuid,
+    valid: ValidProfile,
+) -> AppResult<(Profile, AuditEvent<'static>)> {
+    let ValidProfile {
+        description,
+        default_locale,
+        website,
+        year_founded,
+        languages,
+        neighborhoods,
+        contacts,
+        translations,
+    } = valid;
     let at = now();
     organization_profile::Entity::delete_by_id(organization_id)
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let row = organization_profile::ActiveModel {
         organization_id: Set(organization_id),
         description: Set(description),
         default_locale: Set(default_locale.as_str().to_owned()),
         website: Set(website),
-        year_founded: Set(draft.year_founded),
+        year_founded: Set(year_founded),
         languages: Set(json!(languages).to_string()),
         neighborhoods: Set(json!(neighborhoods).to_string()),
         updated_at: Set(at),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     organization_contact::Entity::delete_many()
         .filter(organization_contact::Column::OrganizationId.eq(organization_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     for contact in &contacts {
         organization_contact::ActiveModel {
@@ -201,12 +266,12 @@ pub async fn update_profile<C: ConnectionTrait + TransactionTrait>(
             visibility: Set(contact.visibility),
             created_at: Set(at),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     translation::Entity::delete_many()
         .filter(translation::Column::RecordId.eq(organization_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     for (field, locale, text) in &translations {
         translation::ActiveModel {
@@ -217,24 +282,16 @@ pub async fn update_profile<C: ConnectionTrait + TransactionTrait>(
             text: Set(text.clone()),
             created_at: Set(at),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    refresh_search_documents(&txn, organization_id).await?;
-    audit::record(
-        &txn,
-        actor,
-        AuditEvent {
-            organization_id: Some(organization_id),
-            action: "organization.profile_updated",
-            record_type: "Organization",
-            record_id: Some(organization_id),
-            details: Some(
-                json!({ "contacts": contacts.len(), "translations": translations.len() }),
-            ),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(decode(row))
+    refresh_search_documents(txn, organization_id).await?;
+    let event = AuditEvent {
+        organization_id: Some(organization_id),
+        action: "organization.profile_updated",
+        record_type: "Organization",
+        record_id: Some(organization_id),
+        details: Some(json!({ "contacts": contacts.len(), "translations": translations.len() })),
+    };
+    Ok((decode(row), event))
 }

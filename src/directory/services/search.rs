@@ -206,6 +206,7 @@ fn visibility_list(visibilities: &[LocationVisibility]) -> String {
 }
 
 /// Finds services for `actor`. `time_zone` is the coalition's, in which hours are kept.
+#[tracing::instrument(skip_all)]
 pub async fn search(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -216,12 +217,14 @@ pub async fn search(
     let backend = db.get_database_backend();
     let mut query = service::Entity::find();
 
+    policy::authorize(
+        actor,
+        policy::may_list_services_with_status(actor, &filter.statuses),
+        "see services that are not active",
+    )?;
     let statuses = if policy::is_coalition_member(actor) {
         filter.statuses.clone()
     } else {
-        if filter.statuses.iter().any(|s| *s != ServiceStatus::Active) {
-            policy::authorize(actor, false, "see services that are not active")?;
-        }
         vec![ServiceStatus::Active]
     };
     if !statuses.is_empty() {

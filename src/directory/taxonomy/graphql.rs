@@ -1,6 +1,6 @@
 //! GraphQL view of the taxonomy.
 
-use super::service::{self, TermInput};
+use super::service::{self, NewTerm, TermPatch};
 use crate::domain::required_text;
 use crate::domain::{Name, Slug};
 use crate::error::AppError;
@@ -60,9 +60,8 @@ pub struct TaxonomyTermInput {
 }
 
 impl TaxonomyTermInput {
-    fn parse(self) -> Result<TermInput, AppError> {
-        Ok(TermInput {
-            id: None,
+    fn parse(self) -> Result<TermPatch, AppError> {
+        Ok(TermPatch {
             code: Slug::parse(&self.code, "input.code")?.as_str().to_owned(),
             name: Name::parse(&self.name, "input.name")?.as_str().to_owned(),
             description: required_text(&self.description, "input.description", 2000)?,
@@ -102,7 +101,10 @@ impl TaxonomyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The term.")] input: TaxonomyTermInput,
     ) -> Result<TaxonomyTerm> {
-        let input = input.parse()?;
+        let input = NewTerm {
+            id: None,
+            term: input.parse()?,
+        };
         Ok(TaxonomyTerm(
             service::create_term(&state(ctx)?.db, actor(ctx)?, input).await?,
         ))

@@ -1,8 +1,9 @@
 //! Reading and managing taxonomy terms. Everyone reads the taxonomy;
 //! coordinators manage it.
 
-use crate::audit::service::{self as audit, AuditEvent};
+use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
+use crate::change::Change;
 use crate::db::now;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
@@ -10,7 +11,7 @@ use crate::policy;
 use entity::taxonomy_term;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -106,6 +107,7 @@ pub const DEFAULT_TERMS: &[(&str, Option<&str>, &str, &str)] = &[
 
 /// Inserts the default terms that are missing (by code). Run at start, so a
 /// new coalition has a taxonomy and renamed terms are left alone.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_default_terms(db: &DatabaseConnection) -> AppResult<()> {
     let existing: HashMap<String, Uuid> = taxonomy_term::Entity::find()
         .all(db)
@@ -119,7 +121,8 @@ pub async fn ensure_default_terms(db: &DatabaseConnection) -> AppResult<()> {
     {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let system = Actor::system();
+    let change = Change::begin(db, &system).await?;
     let mut ids = existing;
     for (code, parent, name, description) in DEFAULT_TERMS {
         if ids.contains_key(*code) {
@@ -135,15 +138,15 @@ pub async fn ensure_default_terms(db: &DatabaseConnection) -> AppResult<()> {
             created_at: Set(at),
             updated_at: Set(at),
         }
-        .insert(&txn)
+        .insert(change.txn())
         .await?;
         ids.insert(term.code, term.id);
     }
-    txn.commit().await?;
-    Ok(())
+    change.commit_setup().await
 }
 
 /// Every term, parents before children, then by name.
+#[tracing::instrument(skip_all)]
 pub async fn terms(db: &impl ConnectionTrait) -> AppResult<Vec<taxonomy_term::Model>> {
     let all = taxonomy_term::Entity::find()
         .order_by_asc(taxonomy_term::Column::Name)
@@ -185,17 +188,13 @@ pub fn with_descendants(all: &[taxonomy_term::Model], roots: &[Uuid]) -> Vec<Uui
 }
 
 /// A term by id.
+#[tracing::instrument(skip_all, fields(term = %id))]
 pub async fn term(db: &impl ConnectionTrait, id: Uuid) -> AppResult<taxonomy_term::Model> {
-    taxonomy_term::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::db::find::<taxonomy_term::Entity>(db, id).await
 }
 
-/// A term's content, validated.
-pub struct TermInput {
-    /// Keep this id (imports); a new one when `None`.
-    pub id: Option<Uuid>,
+/// A term's content, validated; it replaces the current content.
+pub struct TermPatch {
     /// Unique code, a slug.
     pub code: String,
     /// The broader term, if any.
@@ -206,59 +205,92 @@ pub struct TermInput {
     pub description: String,
 }
 
+/// A new term, validated.
+pub struct NewTerm {
+    /// Keep this id (imports); a new one when `None`.
+    pub id: Option<Uuid>,
+    /// Its content.
+    pub term: TermPatch,
+}
+
 /// Adds a term (coordinators).
-pub async fn create_term<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+#[tracing::instrument(skip_all)]
+pub async fn create_term(
+    db: &DatabaseConnection,
     actor: &Actor,
-    input: TermInput,
+    input: NewTerm,
 ) -> AppResult<taxonomy_term::Model> {
+    check_new_term(db, actor, &input).await?;
+    let change = Change::begin(db, actor).await?;
+    let (created, event) = insert_term(change.txn(), input).await?;
+    change.commit(event, created).await
+}
+
+/// The work of [`create_term`] inside a change that records many (an
+/// import): the term, and the audit entry to record for it.
+#[tracing::instrument(skip_all)]
+pub async fn add_term(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewTerm,
+) -> AppResult<(taxonomy_term::Model, AuditEvent<'static>)> {
+    check_new_term(txn, actor, &input).await?;
+    insert_term(txn, input).await
+}
+
+async fn check_new_term(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: &NewTerm,
+) -> AppResult<()> {
     policy::authorize(
         actor,
         policy::may_manage_directory(actor),
         "manage the taxonomy",
     )?;
-    if let Some(parent) = input.parent_id {
+    if let Some(parent) = input.term.parent_id {
         term(db, parent)
             .await
             .map_err(|_| AppError::bad_input("input.parentId", "no such term"))?;
     }
-    let txn = db.begin().await?;
+    Ok(())
+}
+
+async fn insert_term(
+    txn: &impl ConnectionTrait,
+    input: NewTerm,
+) -> AppResult<(taxonomy_term::Model, AuditEvent<'static>)> {
     let at = now();
     let created = taxonomy_term::ActiveModel {
         id: Set(input.id.unwrap_or_else(new_id)),
-        parent_id: Set(input.parent_id),
-        code: Set(input.code),
-        name: Set(input.name),
-        description: Set(input.description),
+        parent_id: Set(input.term.parent_id),
+        code: Set(input.term.code),
+        name: Set(input.term.name),
+        description: Set(input.term.description),
         created_at: Set(at),
         updated_at: Set(at),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| AppError::conflict_on_unique(e, "a term with this code already exists"))?;
-    audit::record(
-        &txn,
-        actor,
-        AuditEvent {
-            organization_id: None,
-            action: "taxonomy_term.created",
-            record_type: "TaxonomyTerm",
-            record_id: Some(created.id),
-            details: Some(json!({ "code": created.code })),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    let event = AuditEvent {
+        organization_id: None,
+        action: "taxonomy_term.created",
+        record_type: "TaxonomyTerm",
+        record_id: Some(created.id),
+        details: Some(json!({ "code": created.code })),
+    };
+    Ok((created, event))
 }
 
 /// Renames, redescribes or moves a term (coordinators). A term cannot be moved
 /// under itself or one of its own descendants.
+#[tracing::instrument(skip_all, fields(term = %id))]
 pub async fn update_term(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
-    input: TermInput,
+    input: TermPatch,
 ) -> AppResult<taxonomy_term::Model> {
     policy::authorize(
         actor,
@@ -278,7 +310,7 @@ pub async fn update_term(
             .await
             .map_err(|_| AppError::bad_input("input.parentId", "no such term"))?;
     }
-    let txn = db.begin().await?;
+    let change = Change::begin(db, actor).await?;
     let mut active = current.clone().into_active_model();
     active.code = Set(input.code);
     active.parent_id = Set(input.parent_id);
@@ -286,26 +318,21 @@ pub async fn update_term(
     active.description = Set(input.description);
     active.updated_at = Set(now());
     let updated = active
-        .update(&txn)
+        .update(change.txn())
         .await
         .map_err(|e| AppError::conflict_on_unique(e, "a term with this code already exists"))?;
-    audit::record(
-        &txn,
-        actor,
-        AuditEvent {
-            organization_id: None,
-            action: "taxonomy_term.updated",
-            record_type: "TaxonomyTerm",
-            record_id: Some(id),
-            details: Some(json!({ "from": current.code, "to": updated.code })),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    let event = AuditEvent {
+        organization_id: None,
+        action: "taxonomy_term.updated",
+        record_type: "TaxonomyTerm",
+        record_id: Some(id),
+        details: Some(json!({ "from": current.code, "to": updated.code })),
+    };
+    change.commit(event, updated).await
 }
 
 /// The terms with these codes; unknown codes are an error naming `field`.
+#[tracing::instrument(skip_all)]
 pub async fn ids_for_codes(
     db: &impl ConnectionTrait,
     codes: &[String],
