@@ -84,6 +84,7 @@ fn digest(key: &str) -> [u8; 32] {
 }
 
 /// Records that the key was used, at most once per interval.
+#[tracing::instrument(skip_all)]
 pub async fn touch(db: &DatabaseConnection, row: &api_key::Model) -> AppResult<()> {
     let now = crate::db::now();
     let stale = row

@@ -238,6 +238,7 @@ impl Authenticator {
 }
 
 /// Loads a user and their roles for a token subject (the user's id).
+#[tracing::instrument(skip_all)]
 pub async fn load_user_principal(
     db: &DatabaseConnection,
     subject: &str,

@@ -328,6 +328,7 @@ fn public_services() -> sea_orm::Select<service::Entity> {
 
 /// A page of organizations, optionally only those changed after an instant
 /// (their profile, or one of their public services).
+#[tracing::instrument(skip_all)]
 pub async fn organizations(
     db: &impl ConnectionTrait,
     request: HsdsPageRequest,
@@ -368,6 +369,7 @@ pub async fn organizations(
 }
 
 /// One organization with its public services.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn organization(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -389,6 +391,7 @@ pub async fn organization(
 }
 
 /// A page of public services, optionally only those changed after an instant.
+#[tracing::instrument(skip_all)]
 pub async fn services(
     db: &impl ConnectionTrait,
     request: HsdsPageRequest,
@@ -415,6 +418,7 @@ pub async fn services(
 }
 
 /// One public service.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn service(db: &impl ConnectionTrait, id: Uuid, time_zone: &str) -> AppResult<Value> {
     let row = public_services()
         .filter(service::Column::Id.eq(id))
@@ -426,6 +430,7 @@ pub async fn service(db: &impl ConnectionTrait, id: Uuid, time_zone: &str) -> Ap
 }
 
 /// A page of the taxonomy.
+#[tracing::instrument(skip_all)]
 pub async fn taxonomy_terms(
     db: &impl ConnectionTrait,
     request: HsdsPageRequest,
@@ -444,6 +449,7 @@ pub async fn taxonomy_terms(
 /// The whole public directory in one document: organizations with their
 /// services, and the taxonomy. What `coalition export-hsds` writes and
 /// `coalition import-hsds` reads.
+#[tracing::instrument(skip_all)]
 pub async fn dump(db: &impl ConnectionTrait, time_zone: &str) -> AppResult<Value> {
     let orgs = organization::Entity::find()
         .order_by_asc(organization::Column::CreatedAt)
