@@ -4,6 +4,8 @@
 //! one domain uses live in that domain's own `domain.rs`.
 
 use crate::error::{AppError, AppResult};
+use regex::{Regex, RegexBuilder};
+use std::sync::LazyLock;
 
 /// A lowercased, trimmed email address.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,6 +228,85 @@ pub fn web_address(raw: Option<&str>, field: &str) -> AppResult<Option<String>> 
     }
 }
 
+/// Patterns of numbers that identify a person to an authority, with what
+/// each is: a person's record in the referral network must never hold one
+/// (README, "Privacy rules"). Matched case-insensitively.
+static DOCUMENT_NUMBERS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        // A-number: "A123456789", "A-123-456-789", "A# 12345678", "A-number 123456789".
+        (
+            r"\b(?:alien\s+(?:registration\s+)?number|a(?:[\s#:.-]*(?:number|no\.?))?)[\s#:.-]*\d{2,3}[\s.-]?\d{3}[\s.-]?\d{3}\b",
+            "an alien registration number (A-number)",
+        ),
+        // Social Security or taxpayer number: "123-45-6789", "123456789".
+        (
+            r"\b\d{3}[\s.-]\d{2}[\s.-]\d{4}\b|\b\d{9}\b",
+            "a Social Security or taxpayer identification number",
+        ),
+        // USCIS case receipt: three letters of the service center and ten digits.
+        (
+            r"\b(?:eac|wac|lin|src|nbc|msc|ioe|ysc)\d{10}\b",
+            "an immigration case receipt number",
+        ),
+        // I-94 arrival record: eleven digits after its name.
+        (r"\bi-?94\b\D{0,20}\d{11}\b", "an I-94 admission number"),
+        // Passports and similar cards: a letter or two and seven or eight
+        // digits, or any 6 to 9 letters and digits after the word "passport".
+        (
+            r"\b[a-z]{1,2}\d{7,8}\b|\bpassport\b\W{0,3}(?:n(?:o|umber)\.?\W{0,3})?[a-z0-9]{6,9}\b",
+            "a passport or identity card number",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(pattern, what)| {
+        RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .build()
+            .ok()
+            .map(|re| (re, what))
+    })
+    .collect()
+});
+
+/// What kind of document number `text` seems to hold, if any.
+pub fn document_number_in(text: &str) -> Option<&'static str> {
+    DOCUMENT_NUMBERS
+        .iter()
+        .find(|(re, _)| re.is_match(text))
+        .map(|(_, what)| *what)
+}
+
+/// `BAD_USER_INPUT` at `field` when free text about a person (a client's
+/// name, contact or needs, a referral's reason, a note) holds something that
+/// looks like an identity or immigration document number, saying which kind.
+pub fn refuse_document_numbers(text: &str, field: &str) -> AppResult<()> {
+    match document_number_in(text) {
+        None => Ok(()),
+        Some(what) => Err(AppError::bad_input(
+            field,
+            format!(
+                "looks like {what}: the network keeps no identity or immigration document \
+                 numbers about a person, so leave it out"
+            ),
+        )),
+    }
+}
+
+/// [`optional_text`] about a person, without document numbers.
+pub fn personal_text(raw: Option<&str>, field: &str, max: usize) -> AppResult<Option<String>> {
+    let text = optional_text(raw, field, max)?;
+    if let Some(text) = &text {
+        refuse_document_numbers(text, field)?;
+    }
+    Ok(text)
+}
+
+/// [`personal_text`] that must not be blank.
+pub fn required_personal_text(raw: &str, field: &str, max: usize) -> AppResult<String> {
+    personal_text(Some(raw), field, max)?
+        .ok_or_else(|| AppError::bad_input(field, "must not be empty"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +386,54 @@ mod tests {
             Some("https://x.org")
         );
         assert_eq!(web_address(Some("  "), "w").unwrap(), None);
+    }
+
+    #[test]
+    fn document_numbers_are_recognised_in_the_forms_people_write_them() {
+        for text in [
+            "A123456789",
+            "A-123-456-789",
+            "a 123 456 789",
+            "A# 12345678",
+            "A-number 123456789",
+            "alien registration number 123-456-789",
+            "SSN 123-45-6789",
+            "her number is 123456789",
+            "receipt EAC2190012345",
+            "I-94 no. 12345678901",
+            "passport X1234567",
+            "Passport number: 5123XK98",
+            "card AB12345678",
+        ] {
+            assert!(document_number_in(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_dates_and_plain_words_are_not_document_numbers() {
+        for text in [
+            "Her cell is 860-555-0100; evenings only",
+            "(860) 555-0100",
+            "+1 860 555 0100",
+            "18605550100",
+            "appointment on 2026-03-14 at 10:30",
+            "a family of 5, 3 children",
+            "Asylum interview preparation",
+            "Room 1204, building A",
+        ] {
+            assert_eq!(document_number_in(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_document_number_is_refused_naming_the_field_and_why() {
+        let err = personal_text(Some("A-number 123456789"), "input.displayName", 100).unwrap_err();
+        match err {
+            AppError::BadInput { field, message } => {
+                assert_eq!(field, "input.displayName");
+                assert!(message.contains("A-number"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

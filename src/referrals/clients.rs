@@ -7,7 +7,7 @@ use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
 use crate::change::{Change, IdempotencyKey};
 use crate::db::{self, now};
-use crate::domain::{language_tags, name_text, optional_text};
+use crate::domain::{language_tags, name_text, personal_text, refuse_document_numbers};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::pagination::{Page, PageRequest, paginate};
@@ -66,12 +66,13 @@ pub async fn create_client(
         return Ok(done);
     }
     let display_name = name_text(&new.display_name, "input.displayName", 100)?;
+    refuse_document_numbers(&display_name, "input.displayName")?;
     let languages: Vec<String> =
         language_tags(&new.preferred_languages, "input.preferredLanguages")?
             .into_iter()
             .map(|t| t.as_str().to_owned())
             .collect();
-    let contact_value = optional_text(new.contact_value.as_deref(), "input.contactValue", 200)?;
+    let contact_value = personal_text(new.contact_value.as_deref(), "input.contactValue", 200)?;
     match (new.contact_channel, &contact_value) {
         (Some(ContactChannel::Phone | ContactChannel::Email | ContactChannel::Text), None) => {
             return Err(AppError::bad_input(
@@ -97,7 +98,7 @@ pub async fn create_client(
             "must be a year within the last 120 years",
         ));
     }
-    let needs = optional_text(new.needs_summary.as_deref(), "input.needsSummary", 1000)?;
+    let needs = personal_text(new.needs_summary.as_deref(), "input.needsSummary", 1000)?;
     let at = now();
     let created = client::ActiveModel {
         id: Set(new_id()),

@@ -11,7 +11,7 @@ use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
 use crate::change::{Change, IdempotencyKey};
 use crate::db::{self, now};
-use crate::domain::{LanguageTag, optional_text, required_text};
+use crate::domain::{LanguageTag, personal_text, required_personal_text};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::policy::{self, ReferralSide};
@@ -106,7 +106,7 @@ pub async fn send_referral(
             "the client's consent does not cover the organization of this service",
         ));
     }
-    let reason = required_text(&new.reason, "input.reason", 2000)?;
+    let reason = required_personal_text(&new.reason, "input.reason", 2000)?;
     let interpreter_language = match (new.interpreter_needed, new.interpreter_language.as_deref()) {
         (true, Some(raw)) => Some(
             LanguageTag::parse(raw, "input.interpreterLanguage")?
@@ -200,7 +200,7 @@ pub async fn transition(
         current.receiving_organization_id,
     );
     policy::authorize_referral_step(actor, side, action.side(), action.name())?;
-    let note = optional_text(note.as_deref(), "input.note", 2000)?;
+    let note = personal_text(note.as_deref(), "input.note", 2000)?;
     let at = now();
     let status = effective_status(&current, at);
     if current.version != version {

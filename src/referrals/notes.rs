@@ -7,7 +7,7 @@ use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
 use crate::change::{Change, IdempotencyKey};
 use crate::db::now;
-use crate::domain::required_text;
+use crate::domain::required_personal_text;
 use crate::error::AppResult;
 use crate::ids::new_id;
 use crate::policy::{self, ReferralSide};
@@ -47,7 +47,7 @@ pub async fn add_note(
         ReferralSide::Sender => current.referring_organization_id,
         ReferralSide::Receiver => current.receiving_organization_id,
     };
-    let body = required_text(body, "input.body", 4000)?;
+    let body = required_personal_text(body, "input.body", 4000)?;
     let (user, api_key) = actor_ids(actor);
     let created = referral_note::ActiveModel {
         id: Set(new_id()),

@@ -1305,3 +1305,85 @@ async fn coordinators_read_no_audit_trail_of_referrals_they_cannot_see() {
         own.body
     );
 }
+
+#[tokio::test]
+async fn document_numbers_are_refused_wherever_a_person_is_written_about() {
+    let l = setup().await;
+    let org = l.app.org_id(ORG_A).await;
+    let create = "mutation($org: ID!, $name: String!, $needs: String) { createClient(input: {organizationId: $org,
+      displayName: $name, preferredLanguages: [\"es\"], needsSummary: $needs}) { id } }";
+    let refused = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            create,
+            json!({ "org": org, "name": "A-number 123456789" }),
+        )
+        .await;
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT", "{}", refused.body);
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["field"],
+        "input.displayName"
+    );
+    assert!(
+        refused.body.to_string().contains("A-number"),
+        "the refusal says what it saw: {}",
+        refused.body
+    );
+    let refused = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            create,
+            json!({ "org": org, "name": "María", "needs": "SSN 123-45-6789, needs a lawyer" }),
+        )
+        .await;
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["field"],
+        "input.needsSummary"
+    );
+
+    let reason = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            "mutation($client: ID!, $consent: ID!, $service: ID!) { sendReferral(input: {clientId: $client,
+              consentId: $consent, serviceId: $service, reason: \"Case EAC2190012345 pending\"}) { id } }",
+            json!({ "client": l.client, "consent": l.consent, "service": l.service }),
+        )
+        .await;
+    assert_eq!(reason.error_code(), "BAD_USER_INPUT", "{}", reason.body);
+    assert_eq!(
+        reason.body["errors"][0]["extensions"]["field"],
+        "input.reason"
+    );
+
+    let sent = l.sent().await;
+    let note = "mutation($id: ID!, $b: String!) { addReferralNote(input: {referralId: $id, visibility: SHARED, body: $b}) { body } }";
+    let refused = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            note,
+            json!({ "id": sent["id"], "b": "Passport X1234567 attached" }),
+        )
+        .await;
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["field"], "input.body",
+        "{}",
+        refused.body
+    );
+    let kept = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            note,
+            json!({ "id": sent["id"], "b": "Her cell is 860-555-0100; evenings only" }),
+        )
+        .await;
+    assert_eq!(
+        kept.data("addReferralNote.body"),
+        "Her cell is 860-555-0100; evenings only",
+        "a phone number is not a document number"
+    );
+}
