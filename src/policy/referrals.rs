@@ -126,19 +126,44 @@ pub fn may_list_referrals(actor: &Actor) -> bool {
     !actor.organizations().is_empty()
 }
 
-/// Whether `actor` may read a note of this `visibility` written for
-/// `organization`: shared notes are for both parties (every member, viewers
-/// included), internal ones for the author's organization only.
-pub fn may_read_note(actor: &Actor, visibility: NoteVisibility, organization: Uuid) -> bool {
-    visibility == NoteVisibility::Shared || actor.role_in(organization).is_some()
+/// Whether `actor`, who may read `parts` of the referred client, reads a
+/// note of this `visibility` written for `organization`. A note speaks about
+/// the person, so it goes with their needs: the other party's shared notes
+/// only while the consent shares needs (the referral open, the consent in
+/// force), the actor's own organization's notes likewise, except its
+/// internal ones, which its staff keep after revocation or closure. Viewers
+/// and coordinators, who never see a client, read none.
+pub fn may_read_note(
+    actor: &Actor,
+    parts: ClientParts,
+    visibility: NoteVisibility,
+    organization: Uuid,
+) -> bool {
+    let own_internal =
+        visibility == NoteVisibility::Internal && may_work_clients(actor, organization);
+    let consented = parts.needs
+        && (visibility == NoteVisibility::Shared || actor.role_in(organization).is_some());
+    own_internal || consented
+}
+
+/// Whether a viewer who may read `parts` of the referred client reads the
+/// notes given with the referral's steps (they speak about the person's
+/// needs, like the reason).
+pub fn may_read_step_notes(parts: ClientParts) -> bool {
+    parts.needs
+}
+
+/// Whether a viewer who may read `parts` of the referred client reads the
+/// language an interpreter is needed in (it tells the person's language).
+pub fn may_read_interpreter_language(parts: ClientParts) -> bool {
+    parts.languages
 }
 
 /// Whether a viewer who may read `parts` of the referred client reads why the
-/// client was referred: the reason speaks about the client, so it goes with
-/// them (a receiver stops reading it once consent is withdrawn or the
-/// referral closed).
+/// client is referred: the reason describes the person's needs, so it goes
+/// with the consent's needs part.
 pub fn may_read_referral_reason(parts: ClientParts) -> bool {
-    parts.any()
+    parts.needs
 }
 
 /// Whether an actor acting for `side` (from [`referral_side`]) may take a
@@ -273,12 +298,43 @@ mod tests {
     }
 
     #[test]
-    fn a_viewer_may_read_the_other_side_s_shared_notes_but_not_its_internal_ones() {
+    fn notes_go_with_the_needs_a_consent_shares_and_viewers_read_none() {
         let (mine, theirs) = (Uuid::now_v7(), Uuid::now_v7());
+        let staff = user(vec![(mine, OrgRole::Staff)], vec![]);
+        let needs = ClientParts {
+            needs: true,
+            ..ClientParts::default()
+        };
+        let nothing = ClientParts::default();
+        assert!(may_read_note(&staff, needs, NoteVisibility::Shared, theirs));
+        assert!(!may_read_note(
+            &staff,
+            needs,
+            NoteVisibility::Internal,
+            theirs
+        ));
+        assert!(!may_read_note(
+            &staff,
+            nothing,
+            NoteVisibility::Shared,
+            theirs
+        ));
+        assert!(!may_read_note(
+            &staff,
+            nothing,
+            NoteVisibility::Shared,
+            mine
+        ));
+        assert!(
+            may_read_note(&staff, nothing, NoteVisibility::Internal, mine),
+            "an organization keeps its own internal notes after the consent ends"
+        );
         let viewer = user(vec![(mine, OrgRole::Viewer)], vec![]);
-        assert!(may_read_note(&viewer, NoteVisibility::Shared, theirs));
-        assert!(!may_read_note(&viewer, NoteVisibility::Internal, theirs));
-        assert!(may_read_note(&viewer, NoteVisibility::Internal, mine));
+        for visibility in [NoteVisibility::Shared, NoteVisibility::Internal] {
+            for organization in [mine, theirs] {
+                assert!(!may_read_note(&viewer, nothing, visibility, organization));
+            }
+        }
     }
 
     #[test]
@@ -332,8 +388,19 @@ mod tests {
     }
 
     #[test]
-    fn the_reason_for_a_referral_goes_with_the_client_s_details() {
+    fn the_reason_and_step_notes_go_with_the_needs_and_the_interpreter_with_the_languages() {
         assert!(!may_read_referral_reason(ClientParts::default()));
+        let all_but_needs = ClientParts {
+            needs: false,
+            ..ClientParts::ALL
+        };
+        assert!(!may_read_referral_reason(all_but_needs));
+        assert!(!may_read_step_notes(all_but_needs));
+        assert!(may_read_interpreter_language(all_but_needs));
+        assert!(!may_read_interpreter_language(ClientParts {
+            languages: false,
+            ..ClientParts::ALL
+        }));
         assert!(may_read_referral_reason(ClientParts {
             needs: true,
             ..ClientParts::default()

@@ -1387,3 +1387,317 @@ async fn document_numbers_are_refused_wherever_a_person_is_written_about() {
         "a phone number is not a document number"
     );
 }
+
+/// What one viewer reads of the person through a referral: the reason, the
+/// interpreter's language, the notes of its steps and its notes; `None` when
+/// the referral itself is hidden.
+async fn personal_view(app: &TestApp, credential: Option<&str>, id: &Value) -> Option<Value> {
+    let answer = app
+        .graphql(
+            credential,
+            "query($id: ID!) { node(id: $id) { ... on Referral { reason interpreterLanguage
+              history { note } notes { body } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let node = answer.body["data"]["node"].clone();
+    if node.is_null() {
+        return None;
+    }
+    let step_notes: Vec<Value> = node["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|e| e["note"].clone())
+        .filter(|n| !n.is_null())
+        .collect();
+    let notes: Vec<Value> = node["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| n["body"].clone())
+        .collect();
+    Some(json!({
+        "reason": node["reason"],
+        "interpreter": node["interpreterLanguage"],
+        "stepNotes": step_notes,
+        "notes": notes,
+    }))
+}
+
+fn nothing_personal() -> Option<Value> {
+    Some(json!({ "reason": null, "interpreter": null, "stepNotes": [], "notes": [] }))
+}
+
+#[tokio::test]
+async fn consent_governs_every_word_about_the_person_on_a_referral_at_every_moment() {
+    let l = setup().await;
+    let app = &l.app;
+    let sender_viewer = app
+        .add_member(
+            "volunteer@riverside-library.demo.test",
+            ORG_A,
+            OrgRole::Viewer,
+        )
+        .await;
+    let receiver_viewer = app
+        .add_member(
+            "intern@community-legal-aid.demo.test",
+            ORG_B,
+            OrgRole::Viewer,
+        )
+        .await;
+    let (_, receiver_key) = app.api_key(ORG_B, "STAFF").await;
+    let unrelated = app.token_of("staff", "northgate-library").await;
+    let note = |credential: String, id: Value, visibility: &'static str, body: &'static str| {
+        let app = &l.app;
+        async move {
+            let answer = app
+                .graphql(
+                    Some(&credential),
+                    &format!("mutation($id: ID!, $b: String!) {{ addReferralNote(input: {{referralId: $id, visibility: {visibility}, body: $b}}) {{ body }} }}"),
+                    json!({ "id": id, "b": body }),
+                )
+                .await;
+            assert_eq!(answer.data("addReferralNote.body"), body, "{}", answer.body);
+        }
+    };
+    let open = l.sent().await["id"].clone();
+    let closed = l.sent().await["id"].clone();
+    for id in [&open, &closed] {
+        l.step(&l.receiver, "acceptReferral", id, 1, "").await;
+        l.step(
+            &l.receiver,
+            "holdReferral",
+            id,
+            2,
+            ", note: \"Waiting for her documents\"",
+        )
+        .await;
+        note(
+            l.sender.clone(),
+            id.clone(),
+            "SHARED",
+            "Her cell is 860-555-0100; evenings only",
+        )
+        .await;
+        note(
+            l.receiver.clone(),
+            id.clone(),
+            "INTERNAL",
+            "Our paralegal speaks Arabic",
+        )
+        .await;
+        note(
+            l.receiver.clone(),
+            id.clone(),
+            "SHARED",
+            "We will call on Monday",
+        )
+        .await;
+    }
+    l.step(&l.receiver, "resumeReferral", &closed, 3, "").await;
+    l.step(&l.receiver, "startReferral", &closed, 4, "").await;
+    let completed = l
+        .step(
+            &l.receiver,
+            "completeReferral",
+            &closed,
+            5,
+            ", outcome: SERVICE_PROVIDED",
+        )
+        .await;
+    assert_eq!(
+        completed.data("completeReferral.status"),
+        "COMPLETED",
+        "{}",
+        completed.body
+    );
+
+    let everything = Some(json!({
+        "reason": "Needs legal advice",
+        "interpreter": "ar",
+        "stepNotes": ["Waiting for her documents"],
+        "notes": ["Her cell is 860-555-0100; evenings only", "We will call on Monday"],
+    }));
+    let receiving = Some(json!({
+        "reason": "Needs legal advice",
+        "interpreter": "ar",
+        "stepNotes": ["Waiting for her documents"],
+        "notes": [
+            "Her cell is 860-555-0100; evenings only",
+            "Our paralegal speaks Arabic",
+            "We will call on Monday"
+        ],
+    }));
+    let only_own_internal = Some(json!({
+        "reason": null, "interpreter": null, "stepNotes": [], "notes": ["Our paralegal speaks Arabic"],
+    }));
+    let matrix = |moment: &'static str, receiver: Option<Value>| {
+        vec![
+            (
+                moment,
+                "sending staff",
+                Some(l.sender.clone()),
+                everything.clone(),
+            ),
+            (
+                moment,
+                "sending viewer",
+                Some(sender_viewer.clone()),
+                nothing_personal(),
+            ),
+            (
+                moment,
+                "receiving staff",
+                Some(l.receiver.clone()),
+                receiver.clone(),
+            ),
+            (
+                moment,
+                "receiving viewer",
+                Some(receiver_viewer.clone()),
+                nothing_personal(),
+            ),
+            (
+                moment,
+                "receiving STAFF key",
+                Some(receiver_key.clone()),
+                receiver,
+            ),
+            (
+                moment,
+                "unrelated organization",
+                Some(unrelated.clone()),
+                None,
+            ),
+            (moment, "anonymous", None, None),
+        ]
+    };
+    for (moment, who, credential, expected) in matrix("open, consent in force", receiving.clone()) {
+        assert_eq!(
+            personal_view(app, credential.as_deref(), &open).await,
+            expected,
+            "{moment}: {who}"
+        );
+    }
+    for (moment, who, credential, expected) in matrix("after closure", only_own_internal.clone()) {
+        assert_eq!(
+            personal_view(app, credential.as_deref(), &closed).await,
+            expected,
+            "{moment}: {who}"
+        );
+    }
+    let revoked = app
+        .graphql(
+            Some(&l.sender),
+            "mutation($id: ID!) { revokeConsent(input: {consentId: $id}) { inForce } }",
+            json!({ "id": l.consent }),
+        )
+        .await;
+    assert_eq!(
+        revoked.data("revokeConsent.inForce"),
+        false,
+        "{}",
+        revoked.body
+    );
+    for (moment, who, credential, expected) in matrix("after revocation", only_own_internal) {
+        assert_eq!(
+            personal_view(app, credential.as_deref(), &open).await,
+            expected,
+            "{moment}: {who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_consent_that_does_not_share_needs_keeps_the_reason_and_notes_from_the_receiver() {
+    let l = setup().await;
+    let consent = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            "mutation($client: ID!, $org: ID!) { recordConsent(input: {clientId: $client,
+              recipients: [{organizationId: $org}], sharesName: true, sharesContact: false,
+              sharesLanguages: true, sharesNeeds: false, method: VERBAL}) { id } }",
+            json!({ "client": l.client, "org": l.app.org_id(ORG_B).await }),
+        )
+        .await
+        .data("recordConsent.id")
+        .clone();
+    let sent = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            "mutation($client: ID!, $consent: ID!, $service: ID!) { sendReferral(input: {clientId: $client,
+              consentId: $consent, serviceId: $service, reason: \"Asylum interview preparation\",
+              interpreterNeeded: true, interpreterLanguage: \"ar\"}) { id } }",
+            json!({ "client": l.client, "consent": consent, "service": l.service }),
+        )
+        .await;
+    let id = sent.data("sendReferral.id").clone();
+    let note = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            "mutation($id: ID!) { addReferralNote(input: {referralId: $id, visibility: SHARED, body: \"She prefers mornings\"}) { body } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(note.data("addReferralNote.body"), "She prefers mornings");
+    assert_eq!(
+        personal_view(&l.app, Some(&l.receiver), &id).await,
+        Some(json!({ "reason": null, "interpreter": "ar", "stepNotes": [], "notes": [] })),
+        "the languages are shared, the needs are not"
+    );
+    assert_eq!(
+        personal_view(&l.app, Some(&l.sender), &id)
+            .await
+            .expect("sender")["reason"],
+        "Asylum interview preparation"
+    );
+}
+
+#[tokio::test]
+async fn reading_only_a_referral_s_reason_or_notes_is_in_the_read_audit() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    let colleague = l
+        .app
+        .add_member(
+            "paralegal@community-legal-aid.demo.test",
+            ORG_B,
+            OrgRole::Staff,
+        )
+        .await;
+    let answer = l
+        .app
+        .graphql(
+            Some(&colleague),
+            "query($id: ID!) { node(id: $id) { ... on Referral { reason } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(answer.data("node.reason"), "Needs legal advice");
+    let admin = l.app.token_of("admin", ORG_A).await;
+    let entries = l
+        .app
+        .graphql(
+            Some(&admin),
+            "query($org: ID!) { auditEntries(organizationId: $org, first: 100) { nodes { action recordId actorUser { email } } } }",
+            json!({ "org": l.app.org_id(ORG_A).await }),
+        )
+        .await;
+    assert!(
+        entries
+            .data("auditEntries.nodes")
+            .as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| e["action"] == "client.read"
+                && e["recordId"] == l.client.as_str()
+                && e["actorUser"]["email"] == "paralegal@community-legal-aid.demo.test"),
+        "a read of the reason alone is a read of the person: {}",
+        entries.body
+    );
+}

@@ -215,7 +215,7 @@ pub struct ReferralEvent {
     pub to_status: ReferralStatus,
     /// Decline reason, outcome or cancellation reason code.
     pub reason: Option<String>,
-    /// Note given with the step.
+    /// Note given with the step; null when the viewer may not read the client's needs.
     pub note: Option<String>,
     /// Who took the step (a person's name, or "API key", or "system").
     pub by: String,
@@ -266,6 +266,34 @@ impl Referral {
             .ok_or_else(|| internal("referral without consent"))?)
     }
 
+    /// Whether the viewer reads the notes given with `steps`; noted in the
+    /// read log when one of them has a note to show.
+    async fn step_notes_readable(
+        &self,
+        ctx: &Context<'_>,
+        steps: &[referral_event::Model],
+    ) -> Result<bool> {
+        if steps.iter().all(|e| e.note.is_none()) {
+            return Ok(true);
+        }
+        if !policy::may_read_step_notes(self.parts(ctx).await?) {
+            return Ok(false);
+        }
+        self.read_about_client(ctx)?;
+        Ok(true)
+    }
+
+    /// Notes in the read log that the viewer read something about the
+    /// referred person through this referral.
+    fn read_about_client(&self, ctx: &Context<'_>) -> Result<()> {
+        reads(ctx)?.note(
+            self.0.client_id,
+            self.0.referring_organization_id,
+            Some(self.0.id),
+        );
+        Ok(())
+    }
+
     async fn parts(&self, ctx: &Context<'_>) -> Result<ClientParts> {
         let consent = self.consent(ctx).await?;
         let now = Utc::now();
@@ -306,18 +334,28 @@ impl Referral {
     async fn urgency(&self) -> Urgency {
         self.0.urgency.into()
     }
-    /// Why the client is referred (null for the receiver once the client's consent is withdrawn or the referral closed).
+    /// Why the client is referred; it describes the person's needs, so it is null when the viewer may not read them (the receiver without a consent that shares needs, or once the consent is withdrawn or the referral closed; viewers).
     async fn reason(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        let visible = policy::may_read_referral_reason(self.parts(ctx).await?);
-        Ok(visible.then_some(self.0.reason.as_str()))
+        if !policy::may_read_referral_reason(self.parts(ctx).await?) {
+            return Ok(None);
+        }
+        self.read_about_client(ctx)?;
+        Ok(Some(self.0.reason.as_str()))
     }
     /// Whether an interpreter is needed.
     async fn interpreter_needed(&self) -> bool {
         self.0.interpreter_needed
     }
-    /// The interpreter's language.
-    async fn interpreter_language(&self) -> Option<&str> {
-        self.0.interpreter_language.as_deref()
+    /// The interpreter's language; null when the viewer may not read the client's languages.
+    async fn interpreter_language(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        let Some(language) = self.0.interpreter_language.as_deref() else {
+            return Ok(None);
+        };
+        if !policy::may_read_interpreter_language(self.parts(ctx).await?) {
+            return Ok(None);
+        }
+        self.read_about_client(ctx)?;
+        Ok(Some(language))
     }
     /// When it should be done by.
     async fn due_date(&self) -> Option<NaiveDate> {
@@ -380,8 +418,12 @@ impl Referral {
             .map_err(internal)?
             .unwrap_or_default();
         rows.sort_by_key(|e| (e.created_at, e.id));
+        let notes = self.step_notes_readable(ctx, &rows).await?;
         let mut events = Vec::with_capacity(rows.len());
-        for row in rows {
+        for mut row in rows {
+            if !notes {
+                row.note = None;
+            }
             events.push(event_view(ctx, row).await?);
         }
         Ok(events)
@@ -395,12 +437,18 @@ impl Referral {
             .await
             .map_err(internal)?
             .unwrap_or_default();
-        match rows.into_iter().max_by_key(|e| (e.created_at, e.id)) {
-            Some(row) => Ok(Some(event_view(ctx, row).await?)),
-            None => Ok(None),
+        let Some(mut row) = rows.into_iter().max_by_key(|e| (e.created_at, e.id)) else {
+            return Ok(None);
+        };
+        if !self
+            .step_notes_readable(ctx, std::slice::from_ref(&row))
+            .await?
+        {
+            row.note = None;
         }
+        Ok(Some(event_view(ctx, row).await?))
     }
-    /// Notes the viewer may read: shared ones, and internal ones of the viewer's organization.
+    /// Notes the viewer may read: while the consent shares the client's needs, shared ones and the viewer's organization's own; its own internal ones always (viewers read none).
     async fn notes(&self, ctx: &Context<'_>) -> Result<Vec<ReferralNote>> {
         let actor = actor(ctx)?;
         let mut rows: Vec<referral_note::Model> = loaders(ctx)?
@@ -410,7 +458,11 @@ impl Referral {
             .await
             .map_err(internal)?
             .unwrap_or_default();
-        rows.retain(|n| policy::may_read_note(actor, n.visibility, n.organization_id));
+        let parts = self.parts(ctx).await?;
+        rows.retain(|n| policy::may_read_note(actor, parts, n.visibility, n.organization_id));
+        if !rows.is_empty() {
+            self.read_about_client(ctx)?;
+        }
         rows.sort_by_key(|n| (n.created_at, n.id));
         let mut notes = Vec::with_capacity(rows.len());
         for n in rows {
