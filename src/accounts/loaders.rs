@@ -1,7 +1,7 @@
-//! Per-request loaders of accounts: organizations and users by id.
+//! Per-request loaders of accounts: organizations, users and API keys by id.
 
 use crate::graphql::loaders::{IdLoader, id_loader};
-use entity::{organization, user};
+use entity::{api_key, organization, user};
 use sea_orm::DatabaseConnection;
 
 /// The account records one request loads.
@@ -10,6 +10,8 @@ pub struct AccountLoaders {
     pub organizations: IdLoader<organization::Entity>,
     /// Users by id.
     pub users: IdLoader<user::Entity>,
+    /// API keys by id (to name the key and its organization where it acted).
+    pub api_keys: IdLoader<api_key::Entity>,
 }
 
 impl AccountLoaders {
@@ -18,6 +20,7 @@ impl AccountLoaders {
         AccountLoaders {
             organizations: id_loader(db),
             users: id_loader(db),
+            api_keys: id_loader(db),
         }
     }
 }

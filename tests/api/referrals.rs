@@ -1701,3 +1701,28 @@ async fn reading_only_a_referral_s_reason_or_notes_is_in_the_read_audit() {
         entries.body
     );
 }
+
+#[tokio::test]
+async fn a_step_taken_by_a_partner_application_names_its_key_and_organization() {
+    let l = setup().await;
+    let id = l.sent().await["id"].clone();
+    let (_, key) = l.app.api_key(ORG_B, "STAFF").await;
+    let accepted = l.step(&key, "acceptReferral", &id, 1, "").await;
+    assert_eq!(
+        accepted.data("acceptReferral.status"),
+        "ACCEPTED",
+        "{}",
+        accepted.body
+    );
+    let history = l.read(Some(&l.sender), &id).await;
+    let steps = history
+        .data("node.history")
+        .as_array()
+        .expect("history")
+        .clone();
+    assert_eq!(
+        steps.last().expect("a step")["by"],
+        "sync (API key of Community Legal Aid Clinic)",
+        "{steps:?}"
+    );
+}

@@ -4,7 +4,7 @@
 use super::types::internal;
 use crate::graphql::connection::selects;
 use crate::graphql::context::loaders;
-use crate::graphql::loaders::prime;
+use crate::graphql::loaders::{load_all, prime};
 use async_graphql::{Context, Result};
 use entity::referral;
 use uuid::Uuid;
@@ -49,6 +49,7 @@ pub(super) async fn prime_referrals(ctx: &Context<'_>, rows: &[referral::Model])
     }
     let mut users: Vec<Uuid> = rows.iter().filter_map(|r| r.assignee_user_id).collect();
     users.extend(rows.iter().filter_map(|r| r.referring_user_id));
+    let mut keys: Vec<Uuid> = Vec::new();
     if selects(ctx, "history") || selects(ctx, "latestEvent") {
         for events in loaders
             .referrals
@@ -59,8 +60,30 @@ pub(super) async fn prime_referrals(ctx: &Context<'_>, rows: &[referral::Model])
             .into_values()
         {
             users.extend(events.iter().filter_map(|e| e.actor_user_id));
+            keys.extend(events.iter().filter_map(|e| e.actor_api_key_id));
+        }
+    }
+    if selects(ctx, "notes") {
+        for notes in loaders
+            .referrals
+            .notes
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(internal)?
+            .into_values()
+        {
+            users.extend(notes.iter().filter_map(|n| n.author_user_id));
+            keys.extend(notes.iter().filter_map(|n| n.author_api_key_id));
         }
     }
     prime(&loaders.accounts.users, users).await?;
+    if !keys.is_empty() {
+        let found = load_all(&loaders.accounts.api_keys, keys).await?;
+        prime(
+            &loaders.accounts.organizations,
+            found.values().map(|k| k.organization_id),
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -52,6 +52,25 @@ pub(super) async fn user_name(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Opt
         .map(|u| u.display_name))
 }
 
+/// An API key as a referral's history names it: its name and organization,
+/// so each side knows which partner application acted.
+async fn key_name(ctx: &Context<'_>, id: Uuid) -> Result<String> {
+    let accounts = &loaders(ctx)?.accounts;
+    let key = accounts
+        .api_keys
+        .load_one(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("step by a missing API key"))?;
+    let organization = accounts
+        .organizations
+        .load_one(key.organization_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("API key without organization"))?;
+    Ok(format!("{} (API key of {})", key.name, organization.name))
+}
+
 /// A person served by an organization, as its own staff see them.
 pub struct Client(pub client::Model);
 
@@ -217,7 +236,7 @@ pub struct ReferralEvent {
     pub reason: Option<String>,
     /// Note given with the step; null when the viewer may not read the client's needs.
     pub note: Option<String>,
-    /// Who took the step (a person's name, or "API key", or "system").
+    /// Who took the step: a person's name, an API key's name with its organization ("Intake sync (API key of Community Legal Aid Clinic)"), or "system".
     pub by: String,
     /// When.
     pub at: DateTime<Utc>,
@@ -230,7 +249,7 @@ pub struct ReferralNote {
     pub visibility: NoteVisibility,
     /// The text.
     pub body: String,
-    /// Who wrote it (a person's name, or "API key").
+    /// Who wrote it: a person's name, or an API key's name with its organization.
     pub author: String,
     /// When.
     pub created_at: DateTime<Utc>,
@@ -239,7 +258,7 @@ pub struct ReferralNote {
 async fn event_view(ctx: &Context<'_>, e: referral_event::Model) -> Result<ReferralEvent> {
     let by = match (e.actor_user_id, e.actor_api_key_id) {
         (Some(user), _) => user_name(ctx, Some(user)).await?.unwrap_or_default(),
-        (None, Some(_)) => "API key".into(),
+        (None, Some(key)) => key_name(ctx, key).await?,
         (None, None) => "system".into(),
     };
     Ok(ReferralEvent {
@@ -466,9 +485,10 @@ impl Referral {
         rows.sort_by_key(|n| (n.created_at, n.id));
         let mut notes = Vec::with_capacity(rows.len());
         for n in rows {
-            let author = match n.author_user_id {
-                Some(user) => user_name(ctx, Some(user)).await?.unwrap_or_default(),
-                None => "API key".into(),
+            let author = match (n.author_user_id, n.author_api_key_id) {
+                (Some(user), _) => user_name(ctx, Some(user)).await?.unwrap_or_default(),
+                (None, Some(key)) => key_name(ctx, key).await?,
+                (None, None) => "system".into(),
             };
             notes.push(ReferralNote {
                 visibility: n.visibility.into(),
