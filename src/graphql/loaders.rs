@@ -13,9 +13,10 @@ use crate::db::IdEntity;
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    action_item, action_item_review, agenda_document, agenda_item, attendance_record, location,
-    minutes, minutes_revision, motion, organization_contact, referral_event, referral_note,
-    service_category, service_exception, service_hours, service_language, translation, vote,
+    action_item, action_item_review, agenda_document, agenda_item, attendance_record,
+    consent_recipient, location, minutes, minutes_revision, motion, organization_contact,
+    referral_event, referral_note, service_category, service_exception, service_hours,
+    service_language, translation, vote,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -52,6 +53,7 @@ child_entity!(
     translation.RecordId => record_id,
     referral_event.ReferralId => referral_id,
     referral_note.ReferralId => referral_id,
+    consent_recipient.ConsentId => consent_id,
     agenda_item.MeetingId => meeting_id,
     agenda_document.AgendaItemId => agenda_item_id,
     attendance_record.MeetingId => meeting_id,

@@ -3,7 +3,7 @@
 //! show what they load only as the referral's side allows.
 
 use crate::graphql::loaders::{ChildLoader, IdLoader, child_loader, id_loader};
-use entity::{client, consent, referral_event, referral_note};
+use entity::{client, consent, consent_recipient, referral_event, referral_note};
 use sea_orm::DatabaseConnection;
 
 /// The referral records one request loads.
@@ -12,6 +12,8 @@ pub struct ReferralLoaders {
     pub clients: IdLoader<client::Entity>,
     /// Consents by id.
     pub consents: IdLoader<consent::Entity>,
+    /// The organizations (and services) each consent names.
+    pub recipients: ChildLoader<consent_recipient::Entity>,
     /// History of each referral.
     pub events: ChildLoader<referral_event::Entity>,
     /// Notes of each referral.
@@ -24,6 +26,7 @@ impl ReferralLoaders {
         ReferralLoaders {
             clients: id_loader(db),
             consents: id_loader(db),
+            recipients: child_loader(db),
             events: child_loader(db),
             notes: child_loader(db),
         }

@@ -1726,3 +1726,50 @@ async fn a_step_taken_by_a_partner_application_names_its_key_and_organization() 
         "{steps:?}"
     );
 }
+
+#[tokio::test]
+async fn a_consent_reads_back_with_whom_it_shares_and_who_recorded_it() {
+    let l = setup().await;
+    let recorded = l
+        .app
+        .graphql(
+            Some(&l.sender),
+            "mutation($client: ID!, $org: ID!, $service: ID!) { recordConsent(input: {clientId: $client,
+              recipients: [{organizationId: $org, serviceId: $service}], sharesName: true, sharesContact: false,
+              sharesLanguages: true, sharesNeeds: true, method: WRITTEN}) { id } }",
+            json!({ "client": l.client, "org": l.app.org_id(ORG_B).await, "service": l.service }),
+        )
+        .await;
+    let id = recorded.data("recordConsent.id").clone();
+    let query = "query($id: ID!) { node(id: $id) { ... on Consent { method recordedBy revokedBy
+      recipients { organization { slug } service { name { text } } } } } }";
+    let shown = l
+        .app
+        .graphql(Some(&l.sender), query, json!({ "id": id }))
+        .await;
+    assert_eq!(shown.data("node.method"), "WRITTEN", "{}", shown.body);
+    assert_eq!(
+        shown.data("node.recipients"),
+        &json!([{ "organization": { "slug": ORG_B }, "service": { "name": { "text": "Immigration legal consultations" } } }])
+    );
+    assert!(shown.data("node.recordedBy").is_string(), "{}", shown.body);
+    assert!(shown.data("node.revokedBy").is_null());
+    let first = l
+        .app
+        .graphql(Some(&l.sender), query, json!({ "id": l.consent }))
+        .await;
+    assert_eq!(
+        first.data("node.recipients"),
+        &json!([{ "organization": { "slug": ORG_B }, "service": null }]),
+        "a consent naming an organization covers all its services"
+    );
+    let elsewhere = l
+        .app
+        .graphql(Some(&l.receiver), query, json!({ "id": id }))
+        .await;
+    assert!(
+        elsewhere.body["data"]["node"].is_null(),
+        "the consent is the serving organization's record: {}",
+        elsewhere.body
+    );
+}

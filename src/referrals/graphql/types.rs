@@ -17,7 +17,7 @@ use crate::referrals::{clients, consents};
 use crate::{connection, ids};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{client, consent, referral, referral_event, referral_note};
+use entity::{client, consent, consent_recipient, referral, referral_event, referral_note};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -187,6 +187,27 @@ impl Consent {
     pub async fn id(&self) -> ID {
         ids::encode("Consent", self.0.id)
     }
+    /// Who may receive the parts it shares: organizations, each for all its
+    /// services or for one.
+    async fn recipients(&self, ctx: &Context<'_>) -> Result<Vec<ConsentRecipient>> {
+        let mut rows = loaders(ctx)?
+            .referrals
+            .recipients
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        rows.sort_by_key(|r| r.id);
+        Ok(rows.into_iter().map(ConsentRecipient).collect())
+    }
+    /// The staff member who recorded it.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        user_name(ctx, self.0.recorded_by).await
+    }
+    /// The staff member who recorded its revocation.
+    async fn revoked_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        user_name(ctx, self.0.revoked_by).await
+    }
     /// How it was given.
     async fn method(&self) -> ConsentMethod {
         self.0.method.into()
@@ -222,6 +243,36 @@ impl Consent {
     /// Whether the needs summary may be shared.
     async fn shares_needs(&self) -> bool {
         self.0.share_needs
+    }
+}
+
+/// An organization a consent lets receive the client's shared parts.
+pub struct ConsentRecipient(consent_recipient::Model);
+
+/// An organization a consent lets receive the client's shared parts, for all
+/// its services or for one.
+#[Object]
+impl ConsentRecipient {
+    /// The organization.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.0.organization_id).await
+    }
+    /// The one service the consent names, or null for any of the organization's.
+    async fn service(&self, ctx: &Context<'_>) -> Result<Option<Service>> {
+        let Some(id) = self.0.service_id else {
+            return Ok(None);
+        };
+        let row = loaders(ctx)?
+            .directory
+            .services
+            .load_one(id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("consent naming a missing service"))?;
+        Ok(Some(Service::new(
+            row,
+            Arc::new(PreferredLanguages::default()),
+        )))
     }
 }
 
