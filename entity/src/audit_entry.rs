@@ -21,6 +21,8 @@ pub struct Model {
     pub request_id: Option<String>,
     /// JSON object of non-personal facts about the change (e.g. the old and new role).
     pub details: Option<String>,
+    /// For reads of personal data: the organization the reader acted for.
+    pub actor_organization_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,10 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     pub revoked_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// What the person agreed their details are shared for, in their words.
+    pub purpose: String,
+    /// What the consent was taken from (a signed form kept on file, a verbal statement).
+    pub source: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub struct Model {
     pub kind: OrganizationKind,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When set, this organization's consents must expire within this many days of being given.
+    pub consent_max_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ mod m20261123_000002_directory_services;
 mod m20261123_000003_directory_people;
 mod m20261123_000004_referrals;
 mod m20261123_000005_records;
+mod m20261201_000006_privacy;
 
 /// Every migration of the service, in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_directory_people::Migration),
             Box::new(m20261123_000004_referrals::Migration),
             Box::new(m20261123_000005_records::Migration),
+            Box::new(m20261201_000006_privacy::Migration),
         ]
     }
 }

@@ -66,6 +66,7 @@ pub async fn add_organization(
         kind: Set(input.kind),
         created_at: Set(at),
         updated_at: Set(at),
+        consent_max_days: Set(None),
     }
     .insert(txn)
     .await

@@ -59,6 +59,7 @@ pub async fn record(
         record_id: Set(event.record_id),
         request_id: Set(actor.request_id.clone()),
         details: Set(event.details.map(|d| d.to_string())),
+        actor_organization_id: Set(None),
     }
     .insert(conn)
     .await?;
@@ -99,6 +100,7 @@ pub async fn record_many(
         record_id: Set(event.record_id),
         request_id: Set(actor.request_id.clone()),
         details: Set(event.details.map(|d| d.to_string())),
+        actor_organization_id: Set(None),
     }))
     .exec(conn)
     .await?;

@@ -112,6 +112,7 @@ pub async fn create_client(
         created_by: Set(actor.user_id()),
         created_at: Set(at),
         updated_at: Set(at),
+        erased_at: Set(None),
     }
     .insert(change.txn())
     .await?;

@@ -8,6 +8,7 @@ use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
 use crate::change::{Change, IdempotencyKey};
 use crate::db::{self, now};
+use crate::domain::personal_text;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::policy::{self, ClientParts, ConsentGrant};
@@ -37,6 +38,10 @@ pub struct NewConsent {
     pub given_at: Option<DateTime<Utc>>,
     /// When it lapses.
     pub expires_at: Option<DateTime<Utc>>,
+    /// What the person agreed their details are shared for.
+    pub purpose: Option<String>,
+    /// What it was taken from (a signed form kept on file, a verbal statement).
+    pub source: Option<String>,
 }
 
 /// Records a client's consent (the owning organization's staff).
@@ -99,6 +104,8 @@ pub async fn record_consent(
             "must be after givenAt",
         ));
     }
+    let purpose = personal_text(new.purpose.as_deref(), "input.purpose", 300)?;
+    let source = personal_text(new.source.as_deref(), "input.source", 300)?;
     let created = consent::ActiveModel {
         id: Set(new_id()),
         client_id: Set(owner.id),
@@ -114,6 +121,8 @@ pub async fn record_consent(
         revoked_at: Set(None),
         revoked_by: Set(None),
         created_at: Set(now()),
+        purpose: Set(purpose.unwrap_or_default()),
+        source: Set(source),
     }
     .insert(change.txn())
     .await?;

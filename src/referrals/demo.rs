@@ -155,6 +155,8 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
                 method: ConsentMethod::Verbal,
                 given_at: None,
                 expires_at: None,
+                purpose: Some(format!("So that {service_name} can contact them about it")),
+                source: Some("Verbal statement at the library's help desk".into()),
             },
             None,
         )

@@ -68,8 +68,12 @@ pub struct RecordConsentInput {
     pub method: ConsentMethod,
     /// When it was given (now when omitted).
     pub given_at: Option<DateTime<Utc>>,
-    /// When it lapses.
+    /// When it lapses; required by organizations that limit how long a consent lasts (shelters always do).
     pub expires_at: Option<DateTime<Utc>>,
+    /// What the person agreed their details are shared for, as told to them (e.g. "to get an appointment for legal advice").
+    pub purpose: Option<String>,
+    /// What it was taken from: a signed form kept on file, a verbal statement over the phone...
+    pub source: Option<String>,
     /// Retrying with the same key within 24 hours returns the first result.
     pub idempotency_key: Option<String>,
 }
@@ -318,6 +322,8 @@ impl ReferralsMutation {
             method: input.method.into(),
             given_at: input.given_at,
             expires_at: input.expires_at,
+            purpose: input.purpose,
+            source: input.source,
         };
         Ok(Consent(
             consents::record_consent(&state(ctx)?.db, actor(ctx)?, new, key.as_deref()).await?,
