@@ -4,6 +4,7 @@
 
 use crate::auth::token::TokenService;
 use crate::graphql::Limits;
+use crate::privacy::Privacy;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -65,6 +66,19 @@ pub enum Command {
     ImportHsds(HsdsFileArgs),
     /// Write the public directory as an HSDS 3.0 dump.
     ExportHsds(HsdsFileArgs),
+    /// Erase now every client whose retention period ran out (`serve` also does it every few hours).
+    SweepRetention(SweepArgs),
+}
+
+/// Options of `sweep-retention`.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Database settings.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Privacy settings.
+    #[command(flatten)]
+    pub privacy: PrivacyArgs,
 }
 
 /// Options of `import-hsds` and `export-hsds`.
@@ -252,6 +266,40 @@ pub struct ServeArgs {
     /// IANA time zone of the coalition, in which opening hours are kept (e.g. America/Chicago).
     #[arg(long, env = "COALITION_TIME_ZONE", default_value = "America/New_York")]
     pub time_zone: String,
+    /// Privacy settings.
+    #[command(flatten)]
+    pub privacy: PrivacyArgs,
+}
+
+/// How long personal data is kept and how long a consent may last.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct PrivacyArgs {
+    /// Days a client's record is kept after their last referral closed (or after the record last changed, without referrals) before the retention sweep erases it; default 7 years, after HUD's HMIS practice.
+    #[arg(long, env = "CLIENT_RETENTION_DAYS", default_value_t = Privacy::default().client_retention_days)]
+    pub client_retention_days: u32,
+    /// Longest a consent recorded by a shelter may last, in days (shelters' consents must expire, as VAWA asks).
+    #[arg(long, env = "SHELTER_CONSENT_MAX_DAYS", default_value_t = Privacy::default().shelter_consent_max_days)]
+    pub shelter_consent_max_days: u32,
+}
+
+impl PrivacyArgs {
+    /// Validates the settings.
+    pub fn settings(self) -> Result<Privacy, ConfigError> {
+        if self.client_retention_days < 30 {
+            return Err(ConfigError(
+                "CLIENT_RETENTION_DAYS must be at least 30".into(),
+            ));
+        }
+        if !(1..=3660).contains(&self.shelter_consent_max_days) {
+            return Err(ConfigError(
+                "SHELTER_CONSENT_MAX_DAYS must be between 1 and 3660".into(),
+            ));
+        }
+        Ok(Privacy {
+            client_retention_days: self.client_retention_days,
+            shelter_consent_max_days: self.shelter_consent_max_days,
+        })
+    }
 }
 
 /// Reads an IANA time zone name, naming `COALITION_TIME_ZONE` when it is unknown.
@@ -310,6 +358,8 @@ pub struct ServeSettings {
     pub time_zone: chrono_tz::Tz,
     /// Most password and API-key hashes computed at once.
     pub password_checks: usize,
+    /// Retention and consent limits.
+    pub privacy: Privacy,
 }
 
 impl ServeArgs {
@@ -395,6 +445,7 @@ impl ServeArgs {
                 field_suggestions: self.graphql_field_suggestions.unwrap_or(self.demo),
             },
             password_checks,
+            privacy: self.privacy.settings()?,
         })
     }
 }

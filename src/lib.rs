@@ -37,6 +37,8 @@ pub mod metrics;
 pub mod pagination;
 /// Who may do what to which record.
 pub mod policy;
+/// Privacy settings: retention of personal data, the longest consent of a shelter.
+pub mod privacy;
 /// Meetings, agendas, attendance, motions and votes, minutes and action items of bodies.
 pub mod records;
 /// Clients, consents and referrals between organizations.

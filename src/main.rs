@@ -53,6 +53,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 limits,
                 time_zone,
                 password_checks,
+                privacy,
             } = args.settings()?;
             let auth = coalition::auth::Authenticator::with_hashing(
                 tokens,
@@ -62,7 +63,9 @@ async fn run(command: Command) -> Result<(), Failure> {
                 runtime("cannot open and migrate the database at DATABASE_URL")(e.to_string())
             })?;
             state.time_zone = time_zone;
+            state.privacy = privacy;
             startup::spawn_expiry_sweep(&state);
+            startup::spawn_retention_sweep(&state);
             if demo {
                 let logins = demo::seed(&state.db)
                     .await
@@ -158,6 +161,24 @@ async fn run(command: Command) -> Result<(), Failure> {
             std::fs::write(&args.file, text)
                 .map_err(|e| runtime("cannot write the file")(e.to_string()))?;
             println!("wrote {}", args.file.display());
+            Ok(())
+        }
+        Command::SweepRetention(args) => {
+            coalition::config::check_database_url(&args.database.database_url)?;
+            let privacy = args.privacy.settings()?;
+            let conn = open_migrated(&args.database.database_url).await?;
+            let erased = coalition::referrals::retention::sweep_retention(
+                &conn,
+                privacy.client_retention_days,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| runtime("the retention sweep stopped")(e.to_string()))?;
+            println!(
+                "erased {} clients past {} days of retention",
+                erased.len(),
+                privacy.client_retention_days
+            );
             Ok(())
         }
         Command::SeedDemo(args) => {

@@ -41,6 +41,31 @@ pub fn spawn_expiry_sweep(state: &AppState) {
     });
 }
 
+/// How often clients past their retention period are erased.
+const RETENTION_SWEEP: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+/// Erases clients past their retention period every few hours (first at
+/// start), for as long as the process runs. Replicas may sweep at once: an
+/// erased client is skipped.
+pub fn spawn_retention_sweep(state: &AppState) {
+    let db = state.db.clone();
+    let days = state.privacy.client_retention_days;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(RETENTION_SWEEP);
+        loop {
+            tick.tick().await;
+            match crate::referrals::retention::sweep_retention(&db, days, chrono::Utc::now()).await
+            {
+                Ok(erased) if erased.is_empty() => {}
+                Ok(erased) => {
+                    tracing::info!(erased = erased.len(), "clients past retention erased");
+                }
+                Err(e) => tracing::warn!(error = %e, "the retention sweep failed"),
+            }
+        }
+    });
+}
+
 /// Opens and migrates the database at `url`, adds the default taxonomy terms
 /// that are missing, and wraps it in application state.
 pub async fn state(url: &str, auth: Authenticator) -> Result<AppState, DbErr> {
@@ -55,6 +80,7 @@ pub async fn state(url: &str, auth: Authenticator) -> Result<AppState, DbErr> {
         statements,
         time_zone: crate::state::DEFAULT_TIME_ZONE,
         referral_feed: Default::default(),
+        privacy: Default::default(),
     })
 }
 

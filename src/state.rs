@@ -19,6 +19,8 @@ pub struct AppState {
     pub time_zone: chrono_tz::Tz,
     /// Changes of referrals, for subscribers.
     pub referral_feed: crate::referrals::feed::ReferralFeed,
+    /// How long personal data is kept and how long a consent may last.
+    pub privacy: crate::privacy::Privacy,
 }
 
 /// Time zone of opening hours unless `COALITION_TIME_ZONE` says otherwise.

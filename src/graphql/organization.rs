@@ -46,6 +46,11 @@ impl Organization {
     async fn kind(&self) -> OrganizationKind {
         self.0.kind.into()
     }
+    /// Most days a consent recorded by this organization may last (its admins' limit; a shelter's is never above the coalition's maximum for shelters); null when consents may be open-ended.
+    async fn consent_max_days(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        let shelters = state(ctx)?.privacy.shelter_consent_max_days;
+        Ok(policy::longest_consent(&self.0, shelters))
+    }
     /// When the organization joined the coalition.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

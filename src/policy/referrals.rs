@@ -4,9 +4,10 @@
 //! Services gather the facts (the referral's parties, the note's visibility,
 //! the consent in force); these functions decide.
 
-use crate::auth::Actor;
+use crate::auth::{Actor, Principal};
 use crate::error::{AppError, AppResult};
-use entity::enums::{NoteVisibility, OrgRole};
+use entity::enums::{NoteVisibility, OrgRole, OrganizationKind};
+use entity::organization;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -15,6 +16,31 @@ use uuid::Uuid;
 /// referred may be at risk; only those who need their details see them).
 pub fn may_work_clients(actor: &Actor, org: Uuid) -> bool {
     matches!(actor.role_in(org), Some(OrgRole::Admin | OrgRole::Staff))
+}
+
+/// Whether `actor` may erase a client of `org`, or set how long its consents
+/// may last: the organization's admins, in person (not an API key), since
+/// erasure cannot be undone and the limit binds all its staff.
+pub fn may_erase_client(actor: &Actor, org: Uuid) -> bool {
+    actor.role_in(org) == Some(OrgRole::Admin) && matches!(actor.principal, Principal::User(_))
+}
+
+/// Whether `actor` may set how long `org`'s consents may last (its admins).
+pub fn may_limit_consents(actor: &Actor, org: Uuid) -> bool {
+    may_erase_client(actor, org)
+}
+
+/// The longest, in days, a consent recorded by `org` may last: its admins'
+/// limit, and for a shelter never more than `shelter_max_days` (time-limited
+/// consent, as VAWA asks of shelters). `None`: consents may be open-ended.
+pub fn longest_consent(org: &organization::Model, shelter_max_days: u32) -> Option<i64> {
+    let own = org.consent_max_days.map(i64::from);
+    if org.kind == OrganizationKind::Shelter {
+        let cap = i64::from(shelter_max_days);
+        Some(own.map_or(cap, |d| d.min(cap)))
+    } else {
+        own
+    }
 }
 
 /// Whether `actor` may read the network's referral statistics (counts and

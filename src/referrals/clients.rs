@@ -65,6 +65,48 @@ pub async fn create_client(
     if let Some(done) = change.replayed::<client::Entity>().await? {
         return Ok(done);
     }
+    let fields = validated(&new)?;
+    let at = now();
+    let created = client::ActiveModel {
+        id: Set(new_id()),
+        organization_id: Set(organization_id),
+        display_name: Set(fields.display_name),
+        preferred_languages: Set(fields.preferred_languages),
+        contact_channel: Set(fields.contact_channel),
+        contact_value: Set(fields.contact_value),
+        birth_year: Set(fields.birth_year),
+        needs_summary: Set(fields.needs_summary),
+        created_by: Set(actor.user_id()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        erased_at: Set(None),
+    }
+    .insert(change.txn())
+    .await?;
+    let event = AuditEvent {
+        organization_id: Some(organization_id),
+        action: "client.created",
+        record_type: "Client",
+        record_id: Some(created.id),
+        details: None,
+    };
+    change.commit(event, created).await
+}
+
+/// A client's fields once validated, as stored.
+#[derive(PartialEq)]
+struct ClientFields {
+    display_name: String,
+    preferred_languages: String,
+    contact_channel: Option<ContactChannel>,
+    contact_value: Option<String>,
+    birth_year: Option<i32>,
+    needs_summary: Option<String>,
+}
+
+/// Validates a client as sent: a name, known languages, a contact value that
+/// fits its channel, a plausible year of birth, and no document numbers.
+fn validated(new: &NewClient) -> AppResult<ClientFields> {
     let display_name = name_text(&new.display_name, "input.displayName", 100)?;
     refuse_document_numbers(&display_name, "input.displayName")?;
     let languages: Vec<String> =
@@ -98,32 +140,140 @@ pub async fn create_client(
             "must be a year within the last 120 years",
         ));
     }
-    let needs = personal_text(new.needs_summary.as_deref(), "input.needsSummary", 1000)?;
-    let at = now();
-    let created = client::ActiveModel {
-        id: Set(new_id()),
-        organization_id: Set(organization_id),
-        display_name: Set(display_name),
-        preferred_languages: Set(json!(languages).to_string()),
-        contact_channel: Set(new.contact_channel),
-        contact_value: Set(contact_value),
-        birth_year: Set(new.birth_year),
-        needs_summary: Set(needs),
-        created_by: Set(actor.user_id()),
-        created_at: Set(at),
-        updated_at: Set(at),
-        erased_at: Set(None),
+    let needs_summary = personal_text(new.needs_summary.as_deref(), "input.needsSummary", 1000)?;
+    Ok(ClientFields {
+        display_name,
+        preferred_languages: json!(languages).to_string(),
+        contact_channel: new.contact_channel,
+        contact_value,
+        birth_year: new.birth_year,
+        needs_summary,
+    })
+}
+
+impl ClientFields {
+    /// The GraphQL names of the fields that differ between `self` and `other`.
+    fn changed(&self, other: &ClientFields) -> Vec<&'static str> {
+        [
+            ("displayName", self.display_name != other.display_name),
+            (
+                "preferredLanguages",
+                self.preferred_languages != other.preferred_languages,
+            ),
+            (
+                "contactChannel",
+                self.contact_channel != other.contact_channel,
+            ),
+            ("contactValue", self.contact_value != other.contact_value),
+            ("birthYear", self.birth_year != other.birth_year),
+            ("needsSummary", self.needs_summary != other.needs_summary),
+        ]
+        .into_iter()
+        .filter_map(|(name, differs)| differs.then_some(name))
+        .collect()
     }
-    .insert(change.txn())
-    .await?;
-    let event = AuditEvent {
-        organization_id: Some(organization_id),
-        action: "client.created",
-        record_type: "Client",
-        record_id: Some(created.id),
-        details: None,
+
+    fn of(row: &client::Model) -> ClientFields {
+        ClientFields {
+            display_name: row.display_name.clone(),
+            preferred_languages: row.preferred_languages.clone(),
+            contact_channel: row.contact_channel,
+            contact_value: row.contact_value.clone(),
+            birth_year: row.birth_year,
+            needs_summary: row.needs_summary.clone(),
+        }
+    }
+}
+
+/// `CONFLICT` when `found` was erased: an erased record takes no new data.
+pub fn refuse_erased(found: &client::Model) -> AppResult<()> {
+    match found.erased_at {
+        Some(_) => Err(AppError::Conflict(
+            "this client's record was erased: record the person anew if they come back".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A correction of a client's record: each field given replaces the stored
+/// one (`Some(None)` clears an optional field); fields not given stay.
+#[derive(Clone, Debug, Default)]
+pub struct ClientCorrection {
+    /// The new name.
+    pub display_name: Option<String>,
+    /// The new languages.
+    pub preferred_languages: Option<Vec<String>>,
+    /// The new contact channel, or none.
+    pub contact_channel: Option<Option<ContactChannel>>,
+    /// The new contact value, or none.
+    pub contact_value: Option<Option<String>>,
+    /// The new year of birth, or none.
+    pub birth_year: Option<Option<i32>>,
+    /// The new needs, or none.
+    pub needs_summary: Option<Option<String>>,
+}
+
+/// Corrects a client's record (its organization's staff and admins, STAFF
+/// keys). The audit entry names the fields changed, never their old or new
+/// values.
+#[tracing::instrument(skip_all, fields(client = %id))]
+pub async fn correct_client(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    correction: ClientCorrection,
+) -> AppResult<client::Model> {
+    let found = db::find::<client::Entity>(db, id).await?;
+    policy::reveal(
+        "may_work_clients",
+        policy::may_work_clients(actor, found.organization_id),
+    )?;
+    refuse_erased(&found)?;
+    let merged = NewClient {
+        display_name: correction
+            .display_name
+            .unwrap_or_else(|| found.display_name.clone()),
+        preferred_languages: correction
+            .preferred_languages
+            .unwrap_or_else(|| languages_of(&found)),
+        contact_channel: correction.contact_channel.unwrap_or(found.contact_channel),
+        contact_value: correction
+            .contact_value
+            .unwrap_or_else(|| found.contact_value.clone()),
+        birth_year: correction.birth_year.unwrap_or(found.birth_year),
+        needs_summary: correction
+            .needs_summary
+            .unwrap_or_else(|| found.needs_summary.clone()),
     };
-    change.commit(event, created).await
+    let fields = validated(&merged)?;
+    let changed = fields.changed(&ClientFields::of(&found));
+    if changed.is_empty() {
+        return Ok(found);
+    }
+    let change = Change::begin(db, actor).await?;
+    let mut active: client::ActiveModel = found.clone().into();
+    active.display_name = Set(fields.display_name);
+    active.preferred_languages = Set(fields.preferred_languages);
+    active.contact_channel = Set(fields.contact_channel);
+    active.contact_value = Set(fields.contact_value);
+    active.birth_year = Set(fields.birth_year);
+    active.needs_summary = Set(fields.needs_summary);
+    active.updated_at = Set(now());
+    let corrected = active.update(change.txn()).await?;
+    let event = AuditEvent {
+        organization_id: Some(found.organization_id),
+        action: "client.corrected",
+        record_type: "Client",
+        record_id: Some(found.id),
+        details: Some(json!({ "fields": changed })),
+    };
+    change.commit(event, corrected).await
+}
+
+/// A client's preferred languages as stored (a JSON list written by this
+/// module; an unreadable one reads as empty).
+pub fn languages_of(row: &client::Model) -> Vec<String> {
+    serde_json::from_str(&row.preferred_languages).unwrap_or_default()
 }
 
 /// A client's record, for its owning organization's staff; the read is logged.

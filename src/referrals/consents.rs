@@ -2,8 +2,9 @@
 //! services), recorded by the owning organization's staff. Revoking one
 //! cancels its open referrals in the same change.
 
-use super::domain::{CONSENT_REVOKED, OPEN, status_name};
-use super::history::{Step, record_step};
+use super::cancellation::cancel_all;
+use super::clients::refuse_erased;
+use super::domain::{CONSENT_REVOKED, OPEN};
 use crate::audit::service::AuditEvent;
 use crate::auth::Actor;
 use crate::change::{Change, IdempotencyKey};
@@ -12,8 +13,9 @@ use crate::domain::personal_text;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::policy::{self, ClientParts, ConsentGrant};
+use crate::privacy::Privacy;
 use chrono::{DateTime, Duration, Utc};
-use entity::enums::{ConsentMethod, ReferralStatus};
+use entity::enums::ConsentMethod;
 use entity::{client, consent, consent_recipient, organization, referral, service};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -49,6 +51,7 @@ pub struct NewConsent {
 pub async fn record_consent(
     db: &DatabaseConnection,
     actor: &Actor,
+    privacy: Privacy,
     new: NewConsent,
     key: Option<&str>,
 ) -> AppResult<consent::Model> {
@@ -57,6 +60,7 @@ pub async fn record_consent(
         "may_work_clients",
         policy::may_work_clients(actor, owner.organization_id),
     )?;
+    let owning = db::find::<organization::Entity>(db, owner.organization_id).await?;
     let key = IdempotencyKey::parse(key, "input.idempotencyKey", "consent.record", &new)?;
     let change = Change::begin_keyed(db, actor, key).await?;
     if let Some(id) = change.replayed_id().await? {
@@ -98,11 +102,30 @@ pub async fn record_consent(
             "cannot be in the future",
         ));
     }
+    refuse_erased(&owner)?;
     if new.expires_at.is_some_and(|e| e <= given_at) {
         return Err(AppError::bad_input(
             "input.expiresAt",
             "must be after givenAt",
         ));
+    }
+    if let Some(days) = policy::longest_consent(&owning, privacy.shelter_consent_max_days) {
+        let limit = format!("{}'s consents last at most {days} days", owning.name);
+        match new.expires_at {
+            None => {
+                return Err(AppError::bad_input(
+                    "input.expiresAt",
+                    format!("is required: {limit}"),
+                ));
+            }
+            Some(e) if e > given_at + Duration::days(days) => {
+                return Err(AppError::bad_input(
+                    "input.expiresAt",
+                    format!("must be within {days} days of givenAt: {limit}"),
+                ));
+            }
+            Some(_) => {}
+        }
     }
     let purpose = personal_text(new.purpose.as_deref(), "input.purpose", 300)?;
     let source = personal_text(new.source.as_deref(), "input.source", 300)?;
@@ -144,6 +167,43 @@ pub async fn record_consent(
         details: Some(json!({ "client": owner.id, "recipients": new.recipients.len() })),
     };
     change.commit(event, created).await
+}
+
+/// Sets (or with `None` lifts) how many days `org`'s consents may last at
+/// most (its admins). A shelter's consents stay limited to the coalition's
+/// maximum for shelters whatever it sets.
+#[tracing::instrument(skip_all, fields(organization = %org))]
+pub async fn limit_consents(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    org: Uuid,
+    max_days: Option<i32>,
+) -> AppResult<organization::Model> {
+    let found = db::find::<organization::Entity>(db, org).await?;
+    policy::authorize(
+        actor,
+        policy::may_limit_consents(actor, org),
+        "limit this organization's consents (its admins do)",
+    )?;
+    if max_days.is_some_and(|d| !(1..=3660).contains(&d)) {
+        return Err(AppError::bad_input(
+            "input.maxDays",
+            "must be between 1 and 3660 days, or null for no limit",
+        ));
+    }
+    let change = Change::begin(db, actor).await?;
+    let mut active: organization::ActiveModel = found.into();
+    active.consent_max_days = Set(max_days);
+    active.updated_at = Set(now());
+    let updated = active.update(change.txn()).await?;
+    let event = AuditEvent {
+        organization_id: Some(org),
+        action: "organization.consent_limit_set",
+        record_type: "Organization",
+        record_id: Some(org),
+        details: Some(json!({ "maxDays": max_days })),
+    };
+    change.commit(event, updated).await
 }
 
 /// What a consent lets receivers read, now.
@@ -188,37 +248,14 @@ pub async fn revoke_consent(
         .filter(referral::Column::Status.is_in(OPEN))
         .all(change.txn())
         .await?;
-    for row in &open {
-        let mut cancelled: referral::ActiveModel = row.clone().into();
-        cancelled.status = Set(ReferralStatus::Cancelled);
-        cancelled.status_reason = Set(Some(CONSENT_REVOKED.into()));
-        cancelled.version = Set(row.version + 1);
-        cancelled.updated_at = Set(at);
-        cancelled.update(change.txn()).await?;
-        let step = Step {
-            referral_id: row.id,
-            organization_id: Some(found.organization_id),
-            from: Some(row.status),
-            to: ReferralStatus::Cancelled,
-            reason: Some(CONSENT_REVOKED.into()),
-            note: None,
-        };
-        record_step(change.txn(), actor, step).await?;
-        change
-            .record(AuditEvent {
-                organization_id: Some(found.organization_id),
-                action: "referral.status_changed",
-                record_type: "Referral",
-                record_id: Some(row.id),
-                details: Some(json!({
-                    "from": status_name(row.status),
-                    "to": status_name(ReferralStatus::Cancelled),
-                    "reason": CONSENT_REVOKED,
-                    "consent": consent_id,
-                })),
-            })
-            .await?;
-    }
+    let cancelled = cancel_all(
+        &change,
+        found.organization_id,
+        &open,
+        CONSENT_REVOKED,
+        json!({ "consent": consent_id }),
+    )
+    .await?;
     let event = AuditEvent {
         organization_id: Some(found.organization_id),
         action: "consent.revoked",
@@ -226,10 +263,10 @@ pub async fn revoke_consent(
         record_id: Some(consent_id),
         details: Some(json!({
             "client": found.client_id,
-            "cancelledReferrals": open.iter().map(|r| r.id).collect::<Vec<_>>(),
+            "cancelledReferrals": cancelled.iter().map(|r| r.id).collect::<Vec<_>>(),
         })),
     };
-    change.commit(event, (revoked, open)).await
+    change.commit(event, (revoked, cancelled)).await
 }
 
 /// One consent (the owning organization's staff).

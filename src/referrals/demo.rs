@@ -10,6 +10,7 @@ use crate::auth::{Actor, Principal, UserPrincipal};
 use crate::domain::Email;
 use crate::error::{AppError, AppResult};
 use crate::policy::ClientParts;
+use crate::privacy::Privacy;
 use entity::enums::{ConsentMethod, ContactChannel, OrgRole, ServiceStatus, Urgency};
 use entity::service as service_entity;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -142,6 +143,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
         let consent = record_consent(
             db,
             &sender,
+            Privacy::default(),
             NewConsent {
                 client_id: client.id,
                 recipients: vec![(target.organization_id, None)],

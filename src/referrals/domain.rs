@@ -52,6 +52,9 @@ pub enum CancelReason {
 /// The stored code of consent revocation as a cancellation reason.
 pub const CONSENT_REVOKED: &str = "CONSENT_REVOKED";
 
+/// The stored code of a client's erasure as a cancellation reason.
+pub const CLIENT_ERASED: &str = "CLIENT_ERASED";
+
 // The stored codes (history, audit details, `statusReason`) are spelled out
 // rather than derived from the variant names, so renaming a variant cannot
 // change what is stored.

@@ -3,6 +3,7 @@
 //! sweep that writes down expiry. Every step is written into the referral's
 //! history beside its audit entry, in one change.
 
+use super::clients::refuse_erased;
 use super::consents::grant;
 use super::domain::{Action, effective_status, next_status, status_name};
 use super::history::{Step, record_step};
@@ -62,6 +63,7 @@ pub async fn send_referral(
         "may_work_clients",
         policy::may_work_clients(actor, owner.organization_id),
     )?;
+    refuse_erased(&owner)?;
     let key = IdempotencyKey::parse(key, "input.idempotencyKey", "referral.send", &new)?;
     let change = Change::begin_keyed(db, actor, key).await?;
     if let Some(id) = change.replayed_id().await? {

@@ -10,6 +10,8 @@
 //! sent) is its write, and of two concurrent steps one succeeds and the
 //! other gets `CONFLICT` rather than a busy database.
 
+/// Cancelling open referrals when their consent or client goes.
+mod cancellation;
 /// Clients, and links between two records of the same person.
 pub mod clients;
 /// Consents: recording, revoking (which cancels open referrals), reading.
@@ -18,6 +20,8 @@ pub mod consents;
 pub mod demo;
 /// The lifecycle's vocabulary: statuses, steps, reasons, outcomes, `next_status`.
 pub mod domain;
+/// Erasing a client's details on both sides of their referrals.
+pub mod erasure;
 /// The in-process feed of referral changes (subscriptions).
 pub mod feed;
 /// GraphQL types, queries, mutations and subscriptions of referrals.
@@ -32,6 +36,8 @@ pub mod listing;
 pub mod loaders;
 /// Notes on referrals.
 pub mod notes;
+/// Erasing clients whose retention period ran out.
+pub mod retention;
 /// Counts and timings of referrals for coordinators.
 pub mod statistics;
 

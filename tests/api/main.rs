@@ -12,6 +12,7 @@ mod http;
 mod outage;
 mod pagination;
 mod permissions;
+mod privacy;
 mod readme;
 mod records;
 mod referrals;

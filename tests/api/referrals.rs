@@ -6,18 +6,18 @@ use crate::helpers::{Answer, ORG_A, ORG_B, TestApp};
 use entity::enums::OrgRole;
 use serde_json::{Value, json};
 
-const REFERRAL: &str = "id status statusReason version reason referredBy assignee
+pub(crate) const REFERRAL: &str = "id status statusReason version reason referredBy assignee
     client { displayName preferredLanguages contactValue needsSummary }
     service { name { text } } receivingOrganization { slug } referringOrganization { slug }
     history { fromStatus toStatus reason note by } notes { visibility body }";
 
-struct Loop {
-    app: TestApp,
-    sender: String,
-    receiver: String,
-    client: String,
-    consent: String,
-    service: String,
+pub(crate) struct Loop {
+    pub(crate) app: TestApp,
+    pub(crate) sender: String,
+    pub(crate) receiver: String,
+    pub(crate) client: String,
+    pub(crate) consent: String,
+    pub(crate) service: String,
 }
 
 async fn service_id(app: &TestApp, name: &str) -> String {
@@ -41,7 +41,7 @@ async fn service_id(app: &TestApp, name: &str) -> String {
 
 /// A navigator of org A with a client who consented to share name, languages
 /// and needs (not contact) with org B, the legal aid clinic.
-async fn setup() -> Loop {
+pub(crate) async fn setup() -> Loop {
     let app = TestApp::spawn().await;
     let sender = app.token_of("staff", ORG_A).await;
     let receiver = app.token_of("staff", ORG_B).await;
@@ -95,11 +95,15 @@ impl Loop {
             .await
     }
 
-    async fn sent(&self) -> Value {
+    pub(crate) async fn sent(&self) -> Value {
         self.send(None).await.data("sendReferral").clone()
     }
 
-    async fn step(
+    pub(crate) async fn sent_answer(&self) -> Answer {
+        self.send(None).await
+    }
+
+    pub(crate) async fn step(
         &self,
         credential: &str,
         mutation: &str,
@@ -116,7 +120,7 @@ impl Loop {
             .await
     }
 
-    async fn read(&self, credential: Option<&str>, id: &Value) -> Answer {
+    pub(crate) async fn read(&self, credential: Option<&str>, id: &Value) -> Answer {
         self.app
             .graphql(
                 credential,
@@ -1391,7 +1395,11 @@ async fn document_numbers_are_refused_wherever_a_person_is_written_about() {
 /// What one viewer reads of the person through a referral: the reason, the
 /// interpreter's language, the notes of its steps and its notes; `None` when
 /// the referral itself is hidden.
-async fn personal_view(app: &TestApp, credential: Option<&str>, id: &Value) -> Option<Value> {
+pub(crate) async fn personal_view(
+    app: &TestApp,
+    credential: Option<&str>,
+    id: &Value,
+) -> Option<Value> {
     let answer = app
         .graphql(
             credential,
@@ -1425,7 +1433,7 @@ async fn personal_view(app: &TestApp, credential: Option<&str>, id: &Value) -> O
     }))
 }
 
-fn nothing_personal() -> Option<Value> {
+pub(crate) fn nothing_personal() -> Option<Value> {
     Some(json!({ "reason": null, "interpreter": null, "stepNotes": [], "notes": [] }))
 }
 

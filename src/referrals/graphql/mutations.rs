@@ -7,15 +7,17 @@ use super::enums::{
 };
 use super::types::{Client, Consent, Referral, ReferralNote, user_name};
 use crate::graphql::context::{actor, state};
+use crate::graphql::organization::Organization;
 use crate::ids;
 use crate::policy::ClientParts;
-use crate::referrals::clients::{self, NewClient};
+use crate::referrals::clients::{self, ClientCorrection, NewClient};
 use crate::referrals::consents::{self, NewConsent};
 use crate::referrals::domain::Action;
+use crate::referrals::erasure;
 use crate::referrals::feed::{ChangeKind, ReferralChange};
 use crate::referrals::lifecycle::{self, NewReferral};
 use crate::referrals::notes;
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A new client.
@@ -38,6 +40,52 @@ pub struct CreateClientInput {
     pub needs_summary: Option<String>,
     /// Retrying with the same key within 24 hours returns the first result.
     pub idempotency_key: Option<String>,
+}
+
+/// A correction of a client's record: the fields given replace the stored
+/// ones (null clears an optional field); fields left out stay as they are.
+#[derive(InputObject)]
+pub struct CorrectClientInput {
+    /// The client.
+    pub client_id: ID,
+    /// The corrected name.
+    pub display_name: Option<String>,
+    /// The corrected languages (BCP 47).
+    pub preferred_languages: Option<Vec<String>>,
+    /// The corrected contact channel (null: none).
+    pub contact_channel: MaybeUndefined<ContactChannel>,
+    /// The corrected number or address (null: none).
+    pub contact_value: MaybeUndefined<String>,
+    /// The corrected year of birth (null: unknown).
+    pub birth_year: MaybeUndefined<i32>,
+    /// The corrected needs (null: none).
+    pub needs_summary: MaybeUndefined<String>,
+}
+
+/// Erasing a client.
+#[derive(InputObject)]
+pub struct EraseClientInput {
+    /// The client.
+    pub client_id: ID,
+    /// Retrying with the same key within 24 hours returns the first result.
+    pub idempotency_key: Option<String>,
+}
+
+/// How long an organization's consents may last.
+#[derive(InputObject)]
+pub struct LimitConsentsInput {
+    /// The organization.
+    pub organization_id: ID,
+    /// Most days a consent may last from when it was given; null lifts the limit (a shelter's consents stay limited to the coalition's maximum for shelters).
+    pub max_days: Option<i32>,
+}
+
+fn given<T, U>(field: MaybeUndefined<T>, into: impl FnOnce(T) -> U) -> Option<Option<U>> {
+    match field {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(into(v))),
+    }
 }
 
 /// An organization (and optionally one of its services) a consent covers.
@@ -259,6 +307,61 @@ impl ReferralsMutation {
         ))
     }
 
+    /// Corrects a client's record (its organization's staff and admins, STAFF keys); the audit entry names the fields changed, never their values.
+    async fn correct_client(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The correction.")] input: CorrectClientInput,
+    ) -> Result<Client> {
+        let id = ids::decode_as(&input.client_id, "Client", "input.clientId")?;
+        let correction = ClientCorrection {
+            display_name: input.display_name,
+            preferred_languages: input.preferred_languages,
+            contact_channel: given(input.contact_channel, Into::into),
+            contact_value: given(input.contact_value, |v| v),
+            birth_year: given(input.birth_year, |v| v),
+            needs_summary: given(input.needs_summary, |v| v),
+        };
+        Ok(Client(
+            clients::correct_client(&state(ctx)?.db, actor(ctx)?, id, correction).await?,
+        ))
+    }
+
+    /// Erases a client (the owning organization's admins): their details, their consents' purpose and source, and every note and history note of their referrals, on both sides, at once. Referrals keep their statuses and dates; open ones are cancelled (`CLIENT_ERASED`). Cannot be undone.
+    async fn erase_client(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The client.")] input: EraseClientInput,
+    ) -> Result<Client> {
+        let id = ids::decode_as(&input.client_id, "Client", "input.clientId")?;
+        let state = state(ctx)?;
+        let (erased, cancelled) =
+            erasure::erase_client(&state.db, actor(ctx)?, id, input.idempotency_key.as_deref())
+                .await?;
+        for row in &cancelled {
+            state
+                .referral_feed
+                .publish(ReferralChange::of(row, ChangeKind::StatusChanged));
+        }
+        Ok(Client(erased))
+    }
+
+    /// Sets how many days an organization's consents may last at most (its admins); recording a consent without an expiry, or a longer one, is then refused.
+    async fn limit_consents(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The limit.")] input: LimitConsentsInput,
+    ) -> Result<Organization> {
+        let org = ids::decode_as(
+            &input.organization_id,
+            "Organization",
+            "input.organizationId",
+        )?;
+        Ok(Organization(
+            consents::limit_consents(&state(ctx)?.db, actor(ctx)?, org, input.max_days).await?,
+        ))
+    }
+
     /// Links two records of the same person so their referrals read as one
     /// history (the organization's staff); nothing is merged or lost.
     async fn link_clients(
@@ -325,9 +428,11 @@ impl ReferralsMutation {
             purpose: input.purpose,
             source: input.source,
         };
-        Ok(Consent(
-            consents::record_consent(&state(ctx)?.db, actor(ctx)?, new, key.as_deref()).await?,
-        ))
+        Ok(Consent({
+            let state = state(ctx)?;
+            consents::record_consent(&state.db, actor(ctx)?, state.privacy, new, key.as_deref())
+                .await?
+        }))
     }
 
     /// Revokes a consent; its open referrals are cancelled (`CONSENT_REVOKED`) at once.

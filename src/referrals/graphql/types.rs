@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::graphql::context::{actor, loaders, state};
 use crate::graphql::organization::{Organization, load_organization as organization};
 use crate::policy::{self, ClientParts, ReferralSide};
+use crate::referrals::clients::languages_of;
 use crate::referrals::domain::{OPEN, effective_status};
 use crate::referrals::{clients, consents};
 use crate::{connection, ids};
@@ -32,11 +33,6 @@ pub(super) fn reads<'a>(ctx: &Context<'a>) -> Result<&'a ReadLog> {
     Ok(ctx
         .data::<ReadLog>()
         .map_err(|_| internal("request without a read log"))?)
-}
-
-fn languages_of(row: &client::Model) -> Vec<String> {
-    // Written by this module only; an unreadable list reads as empty.
-    serde_json::from_str(&row.preferred_languages).unwrap_or_default()
 }
 
 pub(super) async fn user_name(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<String>> {
@@ -81,7 +77,7 @@ impl Client {
     pub async fn id(&self) -> ID {
         ids::encode("Client", self.0.id)
     }
-    /// A name chosen with the person (a first name or initials).
+    /// A name chosen with the person (a first name or initials); empty once the record is erased.
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
@@ -129,6 +125,10 @@ impl Client {
     /// When the record was made.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+    /// When the person's details were erased, on request or by the retention sweep; null while they are kept.
+    async fn erased_at(&self) -> Option<DateTime<Utc>> {
+        self.0.erased_at
     }
 }
 
@@ -211,6 +211,14 @@ impl Consent {
     /// How it was given.
     async fn method(&self) -> ConsentMethod {
         self.0.method.into()
+    }
+    /// What the person agreed their details are shared for, as told to them; null when not recorded or once the client is erased.
+    async fn purpose(&self) -> Option<&str> {
+        Some(self.0.purpose.as_str()).filter(|p| !p.is_empty())
+    }
+    /// What it was taken from (a signed form kept on file, a verbal statement); null when not recorded or once the client is erased.
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
     }
     /// When it was given.
     async fn given_at(&self) -> DateTime<Utc> {
@@ -336,6 +344,16 @@ impl Referral {
             .ok_or_else(|| internal("referral without consent"))?)
     }
 
+    async fn client_row(&self, ctx: &Context<'_>) -> Result<client::Model> {
+        Ok(loaders(ctx)?
+            .referrals
+            .clients
+            .load_one(self.0.client_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("referral without client"))?)
+    }
+
     /// Whether the viewer reads the notes given with `steps`; noted in the
     /// read log when one of them has a note to show.
     async fn step_notes_readable(
@@ -406,7 +424,7 @@ impl Referral {
     }
     /// Why the client is referred; it describes the person's needs, so it is null when the viewer may not read them (the receiver without a consent that shares needs, or once the consent is withdrawn or the referral closed; viewers).
     async fn reason(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        if !policy::may_read_referral_reason(self.parts(ctx).await?) {
+        if self.0.reason.is_empty() || !policy::may_read_referral_reason(self.parts(ctx).await?) {
             return Ok(None);
         }
         self.read_about_client(ctx)?;
@@ -441,15 +459,16 @@ impl Referral {
         if !parts.any() {
             return Ok(None);
         }
-        let row = loaders(ctx)?
-            .referrals
-            .clients
-            .load_one(self.0.client_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("referral without client"))?;
+        let row = self.client_row(ctx).await?;
+        if row.erased_at.is_some() {
+            return Ok(None);
+        }
         reads(ctx)?.note(row.id, row.organization_id, Some(self.0.id));
         Ok(Some(ReferralClient { row, parts }))
+    }
+    /// Whether the client's details were erased (on request or at the end of the retention period): the referral stays, with nothing about the person.
+    async fn client_erased(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.client_row(ctx).await?.erased_at.is_some())
     }
     /// The organization that referred the client.
     async fn referring_organization(&self, ctx: &Context<'_>) -> Result<Organization> {
