@@ -1437,6 +1437,38 @@ pub(crate) fn nothing_personal() -> Option<Value> {
     Some(json!({ "reason": null, "interpreter": null, "stepNotes": [], "notes": [] }))
 }
 
+/// How many reads of personal data the audit log holds.
+async fn reads_audited(app: &TestApp) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    entity::audit_entry::Entity::find()
+        .filter(entity::audit_entry::Column::Action.eq("client.read"))
+        .count(&app.state.db)
+        .await
+        .expect("count")
+}
+
+/// Reads a referral as `credential` and checks both what it shows and that
+/// the read is in the audit log exactly when something about the person was
+/// shown.
+async fn check_view(
+    app: &TestApp,
+    (moment, who, credential, expected): (&str, &str, Option<String>, Option<Value>),
+    id: &Value,
+) {
+    let before = reads_audited(app).await;
+    assert_eq!(
+        personal_view(app, credential.as_deref(), id).await,
+        expected,
+        "{moment}: {who}"
+    );
+    let shown = expected.is_some_and(|v| Some(v) != nothing_personal());
+    assert_eq!(
+        reads_audited(app).await > before,
+        shown,
+        "{moment}: {who}'s read is audited exactly when it shows something about the person"
+    );
+}
+
 #[tokio::test]
 async fn consent_governs_every_word_about_the_person_on_a_referral_at_every_moment() {
     let l = setup().await;
@@ -1457,6 +1489,7 @@ async fn consent_governs_every_word_about_the_person_on_a_referral_at_every_mome
         .await;
     let (_, receiver_key) = app.api_key(ORG_B, "STAFF").await;
     let unrelated = app.token_of("staff", "northgate-library").await;
+    let coordinator = app.token("coordinator@demo.test").await;
     let note = |credential: String, id: Value, visibility: &'static str, body: &'static str| {
         let app = &l.app;
         async move {
@@ -1573,6 +1606,7 @@ async fn consent_governs_every_word_about_the_person_on_a_referral_at_every_mome
                 Some(receiver_key.clone()),
                 receiver,
             ),
+            (moment, "coordinator", Some(coordinator.clone()), None),
             (
                 moment,
                 "unrelated organization",
@@ -1582,19 +1616,34 @@ async fn consent_governs_every_word_about_the_person_on_a_referral_at_every_mome
             (moment, "anonymous", None, None),
         ]
     };
-    for (moment, who, credential, expected) in matrix("open, consent in force", receiving.clone()) {
-        assert_eq!(
-            personal_view(app, credential.as_deref(), &open).await,
-            expected,
-            "{moment}: {who}"
-        );
+    for row in matrix("open, consent in force", receiving.clone()) {
+        check_view(app, row, &open).await;
     }
-    for (moment, who, credential, expected) in matrix("after closure", only_own_internal.clone()) {
-        assert_eq!(
-            personal_view(app, credential.as_deref(), &closed).await,
-            expected,
-            "{moment}: {who}"
-        );
+    for row in matrix("after closure", only_own_internal.clone()) {
+        check_view(app, row, &closed).await;
+    }
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        // The clock moved past the consent's expiry.
+        entity::consent::Entity::update_many()
+            .col_expr(
+                entity::consent::Column::ExpiresAt,
+                Expr::value(Some(chrono::Utc::now() - chrono::Duration::minutes(1))),
+            )
+            .filter(
+                entity::consent::Column::Id.eq(coalition::ids::decode_as(
+                    &l.consent.clone().into(),
+                    "Consent",
+                    "id",
+                )
+                .expect("consent id")),
+            )
+            .exec(&app.state.db)
+            .await
+            .expect("expire");
+    }
+    for row in matrix("after expiry", only_own_internal.clone()) {
+        check_view(app, row, &open).await;
     }
     let revoked = app
         .graphql(
@@ -1609,12 +1658,31 @@ async fn consent_governs_every_word_about_the_person_on_a_referral_at_every_mome
         "{}",
         revoked.body
     );
-    for (moment, who, credential, expected) in matrix("after revocation", only_own_internal) {
-        assert_eq!(
-            personal_view(app, credential.as_deref(), &open).await,
-            expected,
-            "{moment}: {who}"
-        );
+    for row in matrix("after revocation", only_own_internal) {
+        check_view(app, row, &open).await;
+    }
+    let admin = app.token_of("admin", ORG_A).await;
+    let erased = app
+        .graphql(
+            Some(&admin),
+            "mutation($id: ID!) { eraseClient(input: {clientId: $id}) { erasedAt } }",
+            json!({ "id": l.client }),
+        )
+        .await;
+    assert!(
+        erased.data("eraseClient.erasedAt").is_string(),
+        "{}",
+        erased.body
+    );
+    for id in [&open, &closed] {
+        for row in matrix("after erasure", nothing_personal()) {
+            let row = if row.1 == "sending staff" {
+                (row.0, row.1, row.2, nothing_personal())
+            } else {
+                row
+            };
+            check_view(app, row, id).await;
+        }
     }
 }
 
