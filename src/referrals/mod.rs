@@ -16,6 +16,8 @@ pub mod clients;
 pub mod consents;
 /// Demo clients, consents and referrals.
 pub mod demo;
+/// The accounting of disclosures: who read which parts of a person's record.
+pub mod disclosures;
 /// The lifecycle's vocabulary: statuses, steps, reasons, outcomes, `next_status`.
 pub mod domain;
 /// The in-process feed of referral changes (subscriptions).

@@ -11,13 +11,13 @@ const REFERRAL: &str = "id status statusReason version reason referredBy assigne
     service { name { text } } receivingOrganization { slug } referringOrganization { slug }
     history { fromStatus toStatus reason note by } notes { visibility body }";
 
-struct Loop {
-    app: TestApp,
-    sender: String,
-    receiver: String,
-    client: String,
-    consent: String,
-    service: String,
+pub(crate) struct Loop {
+    pub(crate) app: TestApp,
+    pub(crate) sender: String,
+    pub(crate) receiver: String,
+    pub(crate) client: String,
+    pub(crate) consent: String,
+    pub(crate) service: String,
 }
 
 async fn service_id(app: &TestApp, name: &str) -> String {
@@ -41,7 +41,7 @@ async fn service_id(app: &TestApp, name: &str) -> String {
 
 /// A navigator of org A with a client who consented to share name, languages
 /// and needs (not contact) with org B, the legal aid clinic.
-async fn setup() -> Loop {
+pub(crate) async fn setup() -> Loop {
     let app = TestApp::spawn().await;
     let sender = app.token_of("staff", ORG_A).await;
     let receiver = app.token_of("staff", ORG_B).await;
@@ -83,7 +83,7 @@ async fn setup() -> Loop {
 }
 
 impl Loop {
-    async fn send(&self, key: Option<&str>) -> Answer {
+    pub(crate) async fn send(&self, key: Option<&str>) -> Answer {
         self.app
             .graphql(
                 Some(&self.sender),
@@ -95,7 +95,7 @@ impl Loop {
             .await
     }
 
-    async fn sent(&self) -> Value {
+    pub(crate) async fn sent(&self) -> Value {
         self.send(None).await.data("sendReferral").clone()
     }
 
