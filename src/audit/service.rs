@@ -26,6 +26,15 @@ pub struct AuditEvent<'a> {
     pub details: Option<serde_json::Value>,
 }
 
+/// A read of personal data, to be recorded for the actor of the request.
+pub struct ReadEvent<'a> {
+    /// The read, recorded for the organization that owns the data.
+    pub event: AuditEvent<'a>,
+    /// The organization the reader acted for; its admins list their people's
+    /// reads by it.
+    pub reader_organization_id: Option<Uuid>,
+}
+
 crate::pagination::keyed_by_creation!(audit_entry::Model);
 
 /// Writes one entry. Call it with the transaction of the change it records, so
@@ -66,13 +75,13 @@ pub async fn record(
     Ok(())
 }
 
-/// Writes several entries in one statement (reads of personal data noted
-/// during a request).
+/// Writes several reads of personal data noted during a request, in one
+/// statement.
 #[tracing::instrument(skip_all)]
 pub async fn record_many(
     conn: &impl ConnectionTrait,
     actor: &Actor,
-    events: Vec<AuditEvent<'_>>,
+    events: Vec<ReadEvent<'_>>,
 ) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
@@ -88,19 +97,22 @@ pub async fn record_many(
         }
     };
     let at = crate::db::now();
-    audit_entry::Entity::insert_many(events.into_iter().map(|event| audit_entry::ActiveModel {
-        id: Set(crate::ids::new_id()),
-        created_at: Set(at),
-        actor_kind: Set(actor_kind),
-        actor_user_id: Set(actor_user_id),
-        actor_api_key_id: Set(actor_api_key_id),
-        organization_id: Set(event.organization_id),
-        action: Set(event.action.to_owned()),
-        record_type: Set(event.record_type.to_owned()),
-        record_id: Set(event.record_id),
-        request_id: Set(actor.request_id.clone()),
-        details: Set(event.details.map(|d| d.to_string())),
-        actor_organization_id: Set(None),
+    audit_entry::Entity::insert_many(events.into_iter().map(|read| {
+        let event = read.event;
+        audit_entry::ActiveModel {
+            id: Set(crate::ids::new_id()),
+            created_at: Set(at),
+            actor_kind: Set(actor_kind),
+            actor_user_id: Set(actor_user_id),
+            actor_api_key_id: Set(actor_api_key_id),
+            organization_id: Set(event.organization_id),
+            action: Set(event.action.to_owned()),
+            record_type: Set(event.record_type.to_owned()),
+            record_id: Set(event.record_id),
+            request_id: Set(actor.request_id.clone()),
+            details: Set(event.details.map(|d| d.to_string())),
+            actor_organization_id: Set(read.reader_organization_id),
+        }
     }))
     .exec(conn)
     .await?;

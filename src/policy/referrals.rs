@@ -43,6 +43,22 @@ pub fn longest_consent(org: &organization::Model, shelter_max_days: u32) -> Opti
     }
 }
 
+/// Whether `actor` may read the accounting of disclosures of a client of
+/// `owner` (who read which parts of the record, when, through which
+/// referral): whoever works the record itself, so the staff who serve the
+/// person can tell them who saw their data.
+pub fn may_account_disclosures(actor: &Actor, owner: Uuid) -> bool {
+    may_work_clients(actor, owner)
+}
+
+/// Whether `actor` may list the reads of personal data made by the people
+/// and keys acting for `org`: its admins (people, not keys), who answer for
+/// what their staff read. Its staff and viewers may not, nor coordinators,
+/// who read no entry about clients.
+pub fn may_list_personal_data_reads(actor: &Actor, org: Uuid) -> bool {
+    matches!(actor.principal, Principal::User(_)) && actor.role_in(org) == Some(OrgRole::Admin)
+}
+
 /// Whether `actor` may read the network's referral statistics (counts and
 /// timings, no personal data): coordinators.
 pub fn may_read_network_statistics(actor: &Actor) -> bool {
@@ -268,7 +284,7 @@ fn refuse(actor: &Actor, rule: &'static str, message: String) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{Principal, UserPrincipal};
+    use crate::auth::UserPrincipal;
     use entity::enums::CoalitionRoleKind;
 
     fn user(memberships: Vec<(Uuid, OrgRole)>, roles: Vec<CoalitionRoleKind>) -> Actor {
@@ -361,6 +377,46 @@ mod tests {
                 assert!(!may_read_note(&viewer, nothing, visibility, organization));
             }
         }
+    }
+
+    #[test]
+    fn only_an_organization_s_admins_list_its_people_s_reads_of_personal_data() {
+        let org = Uuid::now_v7();
+        assert!(may_list_personal_data_reads(
+            &user(vec![(org, OrgRole::Admin)], vec![]),
+            org
+        ));
+        for role in [OrgRole::Staff, OrgRole::Viewer] {
+            assert!(!may_list_personal_data_reads(
+                &user(vec![(org, role)], vec![]),
+                org
+            ));
+        }
+        assert!(!may_list_personal_data_reads(
+            &user(vec![(Uuid::now_v7(), OrgRole::Admin)], vec![]),
+            org
+        ));
+        assert!(!may_list_personal_data_reads(
+            &user(vec![], vec![CoalitionRoleKind::Coordinator]),
+            org
+        ));
+        let key = Actor {
+            principal: Principal::ApiKey(crate::auth::ApiKeyPrincipal {
+                key_id: Uuid::now_v7(),
+                organization_id: org,
+                role: OrgRole::Staff,
+            }),
+            request_id: None,
+        };
+        assert!(!may_list_personal_data_reads(&key, org));
+        assert!(
+            may_account_disclosures(&key, org),
+            "a STAFF key works the record"
+        );
+        assert!(!may_account_disclosures(
+            &user(vec![(org, OrgRole::Viewer)], vec![]),
+            org
+        ));
     }
 
     #[test]

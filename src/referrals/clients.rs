@@ -289,7 +289,7 @@ pub async fn client(
         "may_work_clients",
         policy::may_work_clients(actor, found.organization_id),
     )?;
-    reads.note(found.id, found.organization_id, None);
+    reads.note_whole_record(found.id, found.organization_id);
     Ok(found)
 }
 
@@ -316,7 +316,7 @@ pub async fn clients(
     )
     .await?;
     for c in &found.items {
-        reads.note(c.id, c.organization_id, None);
+        reads.note_whole_record(c.id, c.organization_id);
     }
     Ok(found)
 }
@@ -454,7 +454,7 @@ pub async fn linked_clients(
         .all(db)
         .await?;
     for other in &linked {
-        reads.note(other.id, other.organization_id, None);
+        reads.note_whole_record(other.id, other.organization_id);
     }
     Ok(linked)
 }

@@ -18,6 +18,8 @@ pub mod clients;
 pub mod consents;
 /// Demo clients, consents and referrals.
 pub mod demo;
+/// The accounting of disclosures: who read which parts of a person's record.
+pub mod disclosures;
 /// The lifecycle's vocabulary: statuses, steps, reasons, outcomes, `next_status`.
 pub mod domain;
 /// Erasing a client's details on both sides of their referrals.

@@ -6,6 +6,7 @@ mod audit;
 mod directory_hsds;
 mod directory_people;
 mod directory_services;
+mod disclosures;
 mod hardening;
 mod helpers;
 mod http;

@@ -83,7 +83,7 @@ pub(crate) async fn setup() -> Loop {
 }
 
 impl Loop {
-    async fn send(&self, key: Option<&str>) -> Answer {
+    pub(crate) async fn send(&self, key: Option<&str>) -> Answer {
         self.app
             .graphql(
                 Some(&self.sender),

@@ -1,6 +1,7 @@
 //! The enums of the referral network's schema, each mirroring the stored
 //! (or service-side) enum it is converted to and from.
 
+use crate::audit::reads::ReadPart as ReadPartCode;
 use crate::mirror_enum;
 use crate::referrals::domain::{
     CancelReason as CancelReasonCode, DeclineReason as DeclineReasonCode, Outcome as OutcomeCode,
@@ -136,5 +137,30 @@ mirror_enum! {
         Outbox,
         /// Both.
         All,
+    }
+}
+
+mirror_enum! {
+    /// A part of a person's record that was read: a client field, or what a
+    /// referral says about them.
+    ClientRecordPart mirrors ReadPartCode {
+        /// The client's display name.
+        Name,
+        /// The client's contact channel and value.
+        Contact,
+        /// The client's preferred languages.
+        Languages,
+        /// The client's needs summary.
+        Needs,
+        /// The client's year of birth (read only by the owning organization).
+        BirthYear,
+        /// Why the client was referred (a referral's `reason`).
+        Reason,
+        /// A referral's notes.
+        Notes,
+        /// The notes given with the steps in a referral's history.
+        StepNotes,
+        /// The language an interpreter is needed in.
+        InterpreterLanguage,
     }
 }

@@ -1,13 +1,19 @@
-//! Priming the loaders for what a page of referrals will read, one query per
-//! kind of record, as far as the selection asks for it.
+//! Priming the loaders for what a page of referrals or of disclosures will
+//! read, one query per kind of record, as far as the selection asks for it.
+//! The object types prime through here, so this file does not name them.
 
-use super::types::internal;
+use crate::audit::reads::RecordedRead;
+use crate::error::AppError;
 use crate::graphql::connection::selects;
 use crate::graphql::context::loaders;
 use crate::graphql::loaders::{load_all, prime};
 use async_graphql::{Context, Result};
 use entity::referral;
 use uuid::Uuid;
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(e.to_string())
+}
 
 /// Loads what a page of referrals will need in one query per kind.
 pub(super) async fn prime_referrals(ctx: &Context<'_>, rows: &[referral::Model]) -> Result<()> {
@@ -85,5 +91,46 @@ pub(super) async fn prime_referrals(ctx: &Context<'_>, rows: &[referral::Model])
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Loads what a page of disclosures will name (readers' organizations,
+/// users, API keys with their organizations, referrals with their parties)
+/// in one query per kind.
+pub(super) async fn prime_disclosures(ctx: &Context<'_>, rows: &[RecordedRead]) -> Result<()> {
+    let loaders = loaders(ctx)?;
+    let mut organizations: Vec<Uuid> = Vec::new();
+    if selects(ctx, "organization") {
+        organizations.extend(rows.iter().filter_map(|r| r.reader_organization_id));
+    }
+    if selects(ctx, "user") {
+        prime(
+            &loaders.accounts.users,
+            rows.iter().filter_map(|r| r.user_id),
+        )
+        .await?;
+    }
+    if selects(ctx, "apiKey") {
+        let keys = load_all(
+            &loaders.accounts.api_keys,
+            rows.iter().filter_map(|r| r.api_key_id),
+        )
+        .await?;
+        organizations.extend(keys.values().map(|k| k.organization_id));
+    }
+    if selects(ctx, "referral") {
+        let referrals = load_all(
+            &loaders.referrals.referrals,
+            rows.iter().filter_map(|r| r.referral_id),
+        )
+        .await?;
+        // Their two parties come in the same query as the readers'.
+        organizations.extend(
+            referrals
+                .values()
+                .flat_map(|r| [r.referring_organization_id, r.receiving_organization_id]),
+        );
+    }
+    prime(&loaders.accounts.organizations, organizations).await?;
     Ok(())
 }

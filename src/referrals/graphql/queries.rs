@@ -1,17 +1,18 @@
 //! Queries of the referral network: the inbox and outbox, the network's
-//! statistics and an organization's clients.
+//! statistics, an organization's clients and its people's reads of personal
+//! data.
 
 use super::enums::{ReferralDirection, ReferralStatus, Urgency};
-use super::prime::prime_referrals;
+use super::prime::{prime_disclosures, prime_referrals};
 use super::types::{
-    CategoryCount, Client, ClientConnection, OrganizationCount, Referral, ReferralConnection,
-    ReferralStatistics, StatusCount, reads,
+    CategoryCount, Client, ClientConnection, Disclosure, DisclosureConnection, OrganizationCount,
+    Referral, ReferralConnection, ReferralStatistics, StatusCount, reads,
 };
 use crate::graphql::context::{actor, state};
 use crate::ids;
 use crate::pagination::{PageRequest, complexity};
 use crate::referrals::listing::{self, ReferralFilter};
-use crate::referrals::{clients, statistics};
+use crate::referrals::{clients, disclosures, statistics};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
@@ -141,5 +142,31 @@ impl ReferralsQuery {
         let found =
             clients::clients(&state(ctx)?.db, actor(ctx)?, reads(ctx)?, org, &request).await?;
         Ok(ClientConnection::from_page(found, Client))
+    }
+
+    /// The reads of personal data made by the people and API keys acting for
+    /// an organization, oldest first (`last` gives the latest), for its
+    /// admins: which client (by opaque id only), which parts, when, through
+    /// which referral.
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn personal_data_reads(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization whose people read.")] organization_id: ID,
+        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<DisclosureConnection> {
+        let org = ids::decode_as(&organization_id, "Organization", "organizationId")?;
+        let request = PageRequest::new(first, after, last, before)?;
+        let found =
+            disclosures::personal_data_reads(&state(ctx)?.db, actor(ctx)?, org, &request).await?;
+        prime_disclosures(ctx, &found.items).await?;
+        Ok(DisclosureConnection::from_page(found, Disclosure))
     }
 }

@@ -1,20 +1,25 @@
 //! The object types of the referral network: clients as their own staff see
 //! them, referrals (and their client) as each party may see them, consents,
-//! history, notes and the network's statistics. What a viewer sees of a
-//! client is decided by [`crate::policy::client_parts`]; every client detail
-//! handed out is noted in the request's read log.
+//! history, notes, the accounting of disclosures and the network's
+//! statistics. What a viewer sees of a client is decided by
+//! [`crate::policy::client_parts`]; every client detail handed out is noted
+//! in the request's read log, with the parts read.
 
-use super::enums::{ConsentMethod, ContactChannel, NoteVisibility, ReferralStatus, Urgency};
-use crate::audit::reads::ReadLog;
+use super::enums::{
+    ClientRecordPart, ConsentMethod, ContactChannel, NoteVisibility, ReferralStatus, Urgency,
+};
+use super::prime::prime_disclosures;
+use crate::audit::reads::{ReadLog, ReadPart, RecordedRead};
 use crate::directory::localize::PreferredLanguages;
 use crate::directory::services::graphql::Service;
 use crate::error::AppError;
 use crate::graphql::context::{actor, loaders, state};
 use crate::graphql::organization::{Organization, load_organization as organization};
+use crate::pagination::{PageRequest, complexity};
 use crate::policy::{self, ClientParts, ReferralSide};
 use crate::referrals::clients::languages_of;
 use crate::referrals::domain::{OPEN, effective_status};
-use crate::referrals::{clients, consents};
+use crate::referrals::{clients, consents, disclosures};
 use crate::{connection, ids};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,6 +29,12 @@ use uuid::Uuid;
 
 connection!(ReferralConnection, ReferralEdge, Referral, "referrals");
 connection!(ClientConnection, ClientEdge, Client, "clients");
+connection!(
+    DisclosureConnection,
+    DisclosureEdge,
+    Disclosure,
+    "disclosures"
+);
 
 pub(super) fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(e.to_string())
@@ -129,6 +140,91 @@ impl Client {
     /// When the person's details were erased, on request or by the retention sweep; null while they are kept.
     async fn erased_at(&self) -> Option<DateTime<Utc>> {
         self.0.erased_at
+    }
+    /// Who read which parts of this person's record, when and through which
+    /// referral, oldest first (`last` gives the latest): the accounting of
+    /// disclosures, for the staff who work the record.
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn disclosures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n items after `after` (at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items before `before` (at most 100).")] last: Option<
+            i32,
+        >,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<DisclosureConnection> {
+        let request = PageRequest::new(first, after, last, before)?;
+        let found =
+            disclosures::disclosures(&state(ctx)?.db, actor(ctx)?, self.0.id, &request).await?;
+        prime_disclosures(ctx, &found.items).await?;
+        Ok(DisclosureConnection::from_page(found, Disclosure))
+    }
+}
+
+/// One read of a person's record, from the read audit: who read which parts,
+/// when, through which referral.
+pub struct Disclosure(pub RecordedRead);
+
+/// One read of a person's record, from the read audit: who read which parts,
+/// when, through which referral.
+#[Object]
+impl Disclosure {
+    /// When it was read.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Opaque global id of the client whose record was read (nothing more of
+    /// them: the reader's admins need no more to account for the read).
+    async fn client_id(&self) -> ID {
+        ids::encode("Client", self.0.client_id)
+    }
+    /// The organization the reader acted for; null for reads recorded before it was kept.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        match self.0.reader_organization_id {
+            Some(id) => Ok(Some(organization(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+    /// The person who read it, by display name; null when an API key or the service did.
+    async fn user(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        user_name(ctx, self.0.user_id).await
+    }
+    /// The API key that read it, with its organization ("Intake sync (API key of Community Legal Aid Clinic)"); null when a person or the service did.
+    async fn api_key(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        match self.0.api_key_id {
+            Some(id) => Ok(Some(key_name(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+    /// The referral it was read through; null for a read of the record itself.
+    async fn referral(&self, ctx: &Context<'_>) -> Result<Option<Referral>> {
+        let Some(id) = self.0.referral_id else {
+            return Ok(None);
+        };
+        let found = loaders(ctx)?
+            .referrals
+            .referrals
+            .load_one(id)
+            .await
+            .map_err(internal)?;
+        let actor = actor(ctx)?;
+        Ok(found
+            .filter(|r| {
+                policy::may_see_referral(
+                    actor,
+                    r.referring_organization_id,
+                    r.receiving_organization_id,
+                )
+            })
+            .map(Referral))
+    }
+    /// The parts read; empty for reads recorded before parts were kept.
+    async fn parts(&self) -> Vec<ClientRecordPart> {
+        self.0.parts.iter().map(|p| (*p).into()).collect()
     }
 }
 
@@ -367,18 +463,28 @@ impl Referral {
         if !policy::may_read_step_notes(self.parts(ctx).await?) {
             return Ok(false);
         }
-        self.read_about_client(ctx)?;
+        self.read_about_client(ctx, [ReadPart::StepNotes])?;
         Ok(true)
     }
 
-    /// Notes in the read log that the viewer read something about the
-    /// referred person through this referral.
-    fn read_about_client(&self, ctx: &Context<'_>) -> Result<()> {
-        reads(ctx)?.note(
-            self.0.client_id,
+    /// Notes in the read log that the viewer read `parts` of what is known
+    /// about the referred person through this referral, acting for the side
+    /// it stands on (the owner, whose staff see all, or else the receiver).
+    fn read_about_client(
+        &self,
+        ctx: &Context<'_>,
+        parts: impl IntoIterator<Item = ReadPart>,
+    ) -> Result<()> {
+        let (referring, receiving) = (
             self.0.referring_organization_id,
-            Some(self.0.id),
+            self.0.receiving_organization_id,
         );
+        let reader =
+            policy::referral_side(actor(ctx)?, referring, receiving).map(|side| match side {
+                ReferralSide::Sender => referring,
+                ReferralSide::Receiver => receiving,
+            });
+        reads(ctx)?.note(self.0.client_id, referring, reader, Some(self.0.id), parts);
         Ok(())
     }
 
@@ -427,7 +533,7 @@ impl Referral {
         if self.0.reason.is_empty() || !policy::may_read_referral_reason(self.parts(ctx).await?) {
             return Ok(None);
         }
-        self.read_about_client(ctx)?;
+        self.read_about_client(ctx, [ReadPart::Reason])?;
         Ok(Some(self.0.reason.as_str()))
     }
     /// Whether an interpreter is needed.
@@ -442,7 +548,7 @@ impl Referral {
         if !policy::may_read_interpreter_language(self.parts(ctx).await?) {
             return Ok(None);
         }
-        self.read_about_client(ctx)?;
+        self.read_about_client(ctx, [ReadPart::InterpreterLanguage])?;
         Ok(Some(language))
     }
     /// When it should be done by.
@@ -463,7 +569,7 @@ impl Referral {
         if row.erased_at.is_some() {
             return Ok(None);
         }
-        reads(ctx)?.note(row.id, row.organization_id, Some(self.0.id));
+        self.read_about_client(ctx, ReadPart::handed_out(parts))?;
         Ok(Some(ReferralClient { row, parts }))
     }
     /// Whether the client's details were erased (on request or at the end of the retention period): the referral stays, with nothing about the person.
@@ -550,7 +656,7 @@ impl Referral {
         let parts = self.parts(ctx).await?;
         rows.retain(|n| policy::may_read_note(actor, parts, n.visibility, n.organization_id));
         if !rows.is_empty() {
-            self.read_about_client(ctx)?;
+            self.read_about_client(ctx, [ReadPart::Notes])?;
         }
         rows.sort_by_key(|n| (n.created_at, n.id));
         let mut notes = Vec::with_capacity(rows.len());
