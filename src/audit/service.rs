@@ -37,28 +37,29 @@ pub struct ReadEvent<'a> {
 
 crate::pagination::keyed_by_creation!(audit_entry::Model);
 
-/// Writes one entry. Call it with the transaction of the change it records, so
-/// that both land or neither does.
-#[tracing::instrument(skip_all, fields(action = event.action))]
-pub async fn record(
-    conn: &impl ConnectionTrait,
+/// The entry of `event` by `actor` at `at`, for a reader acting for `reader`
+/// when it records a read. An anonymous actor can make no audited change or
+/// read of personal data: reaching here as one is a bug.
+fn entry(
     actor: &Actor,
+    at: chrono::DateTime<chrono::Utc>,
     event: AuditEvent<'_>,
-) -> AppResult<()> {
+    reader: Option<Uuid>,
+) -> AppResult<audit_entry::ActiveModel> {
     let (actor_kind, actor_user_id, actor_api_key_id) = match &actor.principal {
         Principal::User(u) => (ActorKind::User, Some(u.user_id), None),
         Principal::ApiKey(k) => (ActorKind::ApiKey, None, Some(k.key_id)),
         Principal::System => (ActorKind::System, None, None),
         Principal::Anonymous => {
             return Err(AppError::Internal(format!(
-                "an anonymous actor reached a change ({})",
+                "an anonymous actor reached an audited action ({})",
                 event.action
             )));
         }
     };
-    audit_entry::ActiveModel {
+    Ok(audit_entry::ActiveModel {
         id: Set(crate::ids::new_id()),
-        created_at: Set(crate::db::now()),
+        created_at: Set(at),
         actor_kind: Set(actor_kind),
         actor_user_id: Set(actor_user_id),
         actor_api_key_id: Set(actor_api_key_id),
@@ -68,10 +69,21 @@ pub async fn record(
         record_id: Set(event.record_id),
         request_id: Set(actor.request_id.clone()),
         details: Set(event.details.map(|d| d.to_string())),
-        actor_organization_id: Set(None),
-    }
-    .insert(conn)
-    .await?;
+        actor_organization_id: Set(reader),
+    })
+}
+
+/// Writes one entry. Call it with the transaction of the change it records, so
+/// that both land or neither does.
+#[tracing::instrument(skip_all, fields(action = event.action))]
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    event: AuditEvent<'_>,
+) -> AppResult<()> {
+    entry(actor, crate::db::now(), event, None)?
+        .insert(conn)
+        .await?;
     Ok(())
 }
 
@@ -86,36 +98,12 @@ pub async fn record_many(
     if events.is_empty() {
         return Ok(());
     }
-    let (actor_kind, actor_user_id, actor_api_key_id) = match &actor.principal {
-        Principal::User(u) => (ActorKind::User, Some(u.user_id), None),
-        Principal::ApiKey(k) => (ActorKind::ApiKey, None, Some(k.key_id)),
-        Principal::System => (ActorKind::System, None, None),
-        Principal::Anonymous => {
-            return Err(AppError::Internal(
-                "an anonymous actor read personal data".into(),
-            ));
-        }
-    };
     let at = crate::db::now();
-    audit_entry::Entity::insert_many(events.into_iter().map(|read| {
-        let event = read.event;
-        audit_entry::ActiveModel {
-            id: Set(crate::ids::new_id()),
-            created_at: Set(at),
-            actor_kind: Set(actor_kind),
-            actor_user_id: Set(actor_user_id),
-            actor_api_key_id: Set(actor_api_key_id),
-            organization_id: Set(event.organization_id),
-            action: Set(event.action.to_owned()),
-            record_type: Set(event.record_type.to_owned()),
-            record_id: Set(event.record_id),
-            request_id: Set(actor.request_id.clone()),
-            details: Set(event.details.map(|d| d.to_string())),
-            actor_organization_id: Set(read.reader_organization_id),
-        }
-    }))
-    .exec(conn)
-    .await?;
+    let entries = events
+        .into_iter()
+        .map(|read| entry(actor, at, read.event, read.reader_organization_id))
+        .collect::<AppResult<Vec<_>>>()?;
+    audit_entry::Entity::insert_many(entries).exec(conn).await?;
     Ok(())
 }
 

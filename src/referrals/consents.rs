@@ -149,6 +149,9 @@ pub async fn record_consent(
     }
     .insert(change.txn())
     .await?;
+    // Read again under lock, after the write: an erasure committed (or in
+    // flight) since the check above must win.
+    refuse_erased(&db::find_locked::<client::Entity>(change.txn(), owner.id).await?)?;
     for (org, service_id) in &new.recipients {
         consent_recipient::ActiveModel {
             id: Set(new_id()),

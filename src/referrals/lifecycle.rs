@@ -153,6 +153,9 @@ pub async fn send_referral(
     }
     .insert(change.txn())
     .await?;
+    // Read again under lock, after the write: an erasure committed (or in
+    // flight) since the check above must win, not leave a referral behind.
+    refuse_erased(&db::find_locked::<client::Entity>(change.txn(), owner.id).await?)?;
     let step = Step {
         referral_id: created.id,
         organization_id: Some(owner.organization_id),
