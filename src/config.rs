@@ -344,6 +344,9 @@ impl Default for HttpSettings {
 pub struct ServeSettings {
     /// Listen address.
     pub bind: SocketAddr,
+    /// Whether tokens are signed with a key made at start (`--demo` without a
+    /// configured key): they stop working when the process ends.
+    pub random_key: bool,
     /// Database URL.
     pub database_url: String,
     /// Whether to load and print demo data.
@@ -366,6 +369,7 @@ impl ServeArgs {
     /// Validates every setting.
     pub fn settings(self) -> Result<ServeSettings, ConfigError> {
         let tokens = self.jwt.token_service(self.demo)?;
+        let random_key = self.jwt.jwt_secret.is_none() && self.jwt.jwt_public_key_file.is_none();
         let cors_origins = self
             .cors_allowed_origins
             .iter()
@@ -426,6 +430,7 @@ impl ServeArgs {
         Ok(ServeSettings {
             time_zone,
             bind: self.bind,
+            random_key,
             database_url: self.database.database_url,
             demo: self.demo,
             tokens,

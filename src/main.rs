@@ -3,7 +3,7 @@
 //! the library.
 
 use clap::Parser;
-use coalition::config::{Cli, Command, ConfigError, ServeSettings};
+use coalition::config::{Cli, Command, ConfigError, LogFormat, ServeSettings};
 use coalition::{accounts, domain::Email};
 use coalition::{db, demo, graphql, startup, telemetry};
 use std::process::ExitCode;
@@ -13,7 +13,8 @@ use std::time::Duration;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
-    match run(cli.command).await {
+    let banner = Banner(cli.log_format);
+    match run(cli.command, banner).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Config(e)) => {
             eprintln!("{e}");
@@ -41,11 +42,26 @@ fn runtime(context: &str) -> impl FnOnce(String) -> Failure + '_ {
     move |e| Failure::Runtime(format!("{context}: {e}"))
 }
 
-async fn run(command: Command) -> Result<(), Failure> {
+/// What `serve` tells the person who started it: plain lines on a terminal,
+/// log lines when logs are JSON, so that every line of the output parses.
+#[derive(Clone, Copy)]
+struct Banner(LogFormat);
+
+impl Banner {
+    fn say(self, line: &str) {
+        match self.0 {
+            LogFormat::Text => println!("{line}"),
+            LogFormat::Json => tracing::info!(banner = true, "{line}"),
+        }
+    }
+}
+
+async fn run(command: Command, banner: Banner) -> Result<(), Failure> {
     match command {
         Command::Serve(args) => {
             let ServeSettings {
                 bind,
+                random_key,
                 database_url,
                 demo,
                 tokens,
@@ -70,13 +86,18 @@ async fn run(command: Command) -> Result<(), Failure> {
                 let logins = demo::seed(&state.db)
                     .await
                     .map_err(|e| runtime("cannot load demo data")(e.to_string()))?;
-                println!(
+                banner.say(&format!(
                     "Demo coalition loaded. Every demo account's password is: {}",
                     demo::DEMO_PASSWORD
-                );
+                ));
                 for login in logins {
-                    println!("  {:<45} {}", login.email, login.description);
+                    banner.say(&format!("  {:<45} {}", login.email, login.description));
                 }
+            }
+            if random_key {
+                banner.say(
+                    "Tokens are signed with a random key made at start: they stop working when the service stops (set JWT_SECRET to keep them).",
+                );
             }
             let served = if http.graphiql {
                 "GraphQL (and GraphiQL)"
@@ -89,8 +110,9 @@ async fn run(command: Command) -> Result<(), Failure> {
             let addr = app
                 .local_addr()
                 .map_err(|e| runtime("listener")(e.to_string()))?;
-            println!("Coalition is serving {served} at http://{addr}/graphql");
-            tracing::info!(%addr, "serving");
+            banner.say(&format!(
+                "Coalition is serving {served} at http://{addr}/graphql"
+            ));
             app.run_until_stopped()
                 .await
                 .map_err(|e| runtime("server stopped")(e.to_string()))

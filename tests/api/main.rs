@@ -18,4 +18,5 @@ mod readme;
 mod records;
 mod referrals;
 mod schema;
+mod startup;
 mod tokens;
