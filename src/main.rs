@@ -156,9 +156,14 @@ async fn run(command: Command, banner: Banner) -> Result<(), Failure> {
             let document = std::fs::read_to_string(&args.file)
                 .map_err(|e| runtime("cannot read the file")(e.to_string()))?;
             let conn = open_migrated(&args.database.database_url).await?;
-            let report = coalition::directory::hsds::import::import(&conn, &document)
-                .await
-                .map_err(|e| Failure::Runtime(format!("nothing was imported: {e}")))?;
+            let mut progress = ImportProgress::new();
+            let report = coalition::directory::hsds::import::import_with_progress(
+                &conn,
+                &document,
+                &mut |done, total| progress.show(done, total),
+            )
+            .await
+            .map_err(|e| Failure::Runtime(format!("nothing was imported: {e}")))?;
             println!(
                 "imported {} organizations, {} services, {} taxonomy terms; {} records left out",
                 report.organizations,
@@ -211,6 +216,51 @@ async fn run(command: Command, banner: Banner) -> Result<(), Failure> {
                 .map_err(|e| runtime("cannot load demo data")(e.to_string()))?;
             println!("demo data loaded; password: {}", demo::DEMO_PASSWORD);
             Ok(())
+        }
+    }
+}
+
+/// How far an import is: a bar on a terminal, else a line every tenth of the
+/// organizations (so a log of a long import shows it moving).
+struct ImportProgress {
+    bar: Option<indicatif::ProgressBar>,
+    last_tenth: Option<usize>,
+}
+
+impl ImportProgress {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} organizations ({eta} left)",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        ImportProgress {
+            bar,
+            last_tenth: None,
+        }
+    }
+
+    fn show(&mut self, done: usize, total: usize) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+                if done == total {
+                    bar.finish_and_clear();
+                }
+            }
+            None => {
+                let tenth = (done * 10).checked_div(total).unwrap_or(10);
+                if self.last_tenth != Some(tenth) {
+                    self.last_tenth = Some(tenth);
+                    eprintln!("imported {done} of {total} organizations");
+                }
+            }
         }
     }
 }

@@ -383,3 +383,52 @@ async fn export_hsds_writes_schedules_in_the_time_zone_it_is_given() {
     );
     assert!(!dump.contains("America/New_York"));
 }
+
+#[tokio::test]
+async fn import_hsds_reports_its_progress_on_a_large_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("big.json");
+    let organizations: Vec<serde_json::Value> = (0..40)
+        .map(|i| {
+            serde_json::json!({
+                "id": uuid::Uuid::now_v7(),
+                "name": format!("Partner agency {i}"),
+                "description": "A partner of the coalition",
+            })
+        })
+        .collect();
+    std::fs::write(
+        &file,
+        serde_json::json!({ "organizations": organizations }).to_string(),
+    )
+    .expect("write");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("c.db").display());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_coalition"))
+        .args(["import-hsds", file.to_str().expect("path")])
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run import-hsds");
+    assert!(output.status.success());
+    let progress = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = progress
+        .lines()
+        .filter(|l| l.starts_with("imported "))
+        .collect();
+    assert_eq!(
+        lines.first(),
+        Some(&"imported 0 of 40 organizations"),
+        "{progress}"
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"imported 40 of 40 organizations"),
+        "{progress}"
+    );
+    assert!(
+        (3..=11).contains(&lines.len()),
+        "a line every tenth, not every organization: {progress}"
+    );
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(summary.contains("imported 40 organizations"), "{summary}");
+}

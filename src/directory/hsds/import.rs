@@ -340,8 +340,18 @@ async fn record<T>(
 
 /// Loads an HSDS dump. A document that cannot be read is a `BAD_USER_INPUT`
 /// and changes nothing.
-#[tracing::instrument(skip_all)]
 pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<ImportReport> {
+    import_with_progress(db, document, &mut |_, _| {}).await
+}
+
+/// [`import`], calling `progress(done, total)` after each organization so a
+/// long import can be followed.
+#[tracing::instrument(skip_all)]
+pub async fn import_with_progress(
+    db: &DatabaseConnection,
+    document: &str,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> AppResult<ImportReport> {
     let parsed: Value = serde_json::from_str(document)
         .map_err(|e| AppError::bad_input("file", format!("is not valid JSON: {e}")))?;
     let organizations = parsed
@@ -441,6 +451,7 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
     }
 
     for (i, object) in organizations.iter().enumerate() {
+        progress(i, organizations.len());
         let place = format!("organizations[{i}]");
         let (id, name) = match (uuid_of(object, "id"), text(object, "name")) {
             (Ok(id), Some(name)) => (id, name),
@@ -540,6 +551,7 @@ pub async fn import(db: &DatabaseConnection, document: &str) -> AppResult<Import
             }
         }
     }
+    progress(organizations.len(), organizations.len());
     let counts = json!({
         "organizations": report.organizations,
         "services": report.services,
