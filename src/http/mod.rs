@@ -16,6 +16,7 @@ pub mod websocket;
 
 use crate::audit::reads::ReadLog;
 use crate::auth::throttle::ClientAddress;
+use crate::conditional;
 use crate::config::HttpSettings;
 use crate::directory::localize::PreferredLanguages;
 use crate::error::AppError;
@@ -86,9 +87,12 @@ pub fn router(
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .with_state(http)
-        .nest_service("/hsds", hsds)
-        .nest_service("/calendar", calendar)
-        .nest_service("/ocd", ocd)
+        .nest_service("/hsds", hsds.layer(middleware::from_fn(conditional::layer)))
+        .nest_service(
+            "/calendar",
+            calendar.layer(middleware::from_fn(conditional::layer)),
+        )
+        .nest_service("/ocd", ocd.layer(middleware::from_fn(conditional::layer)))
         .layer(middleware::from_fn(track))
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(middleware::from_fn(errors::json_errors))

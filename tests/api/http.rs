@@ -2,7 +2,7 @@
 
 use crate::helpers::{ORG_A, TestApp};
 use axum::body::Body;
-use axum::http::{HeaderValue, Request};
+use axum::http::{HeaderMap, HeaderValue, Request};
 use coalition::config::HttpSettings;
 use coalition::graphql::Limits;
 use futures_util::{SinkExt, StreamExt};
@@ -550,4 +550,118 @@ async fn a_batch_cannot_multiply_the_mutation_budget() {
             .is_some_and(|m| m.contains("login")),
         "{answer}"
     );
+}
+
+const COMMISSION_ICS: &str = "/calendar/commission-on-immigrant-and-refugee-affairs.ics";
+
+async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, HeaderMap, String) {
+    let mut request = Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let (status, headers, body) = app.request(request.body(Body::empty()).expect("req")).await;
+    (status.as_u16(), headers, body)
+}
+
+#[tokio::test]
+async fn the_calendar_answers_304_to_a_client_whose_copy_is_current() {
+    let app = TestApp::spawn().await;
+    let (status, headers, body) = get_with(&app, COMMISSION_ICS, &[]).await;
+    assert_eq!(status, 200);
+    let etag = headers["etag"].to_str().expect("etag").to_owned();
+    assert!(
+        etag.starts_with('"') && !etag.starts_with("W/"),
+        "a strong tag: {etag}"
+    );
+    let modified = headers["last-modified"].to_str().expect("date").to_owned();
+    assert!(modified.ends_with(" GMT"), "{modified}");
+    assert_eq!(headers["cache-control"], "no-cache");
+
+    let (status, headers, body_304) =
+        get_with(&app, COMMISSION_ICS, &[("if-none-match", &etag)]).await;
+    assert_eq!(status, 304);
+    assert!(body_304.is_empty());
+    assert_eq!(headers["etag"].to_str().unwrap(), etag);
+    let (status, _, _) = get_with(&app, COMMISSION_ICS, &[("if-modified-since", &modified)]).await;
+    assert_eq!(status, 304, "not modified since its own Last-Modified");
+    let (status, _, _) = get_with(
+        &app,
+        COMMISSION_ICS,
+        &[("if-modified-since", "Thu, 01 Jan 2015 00:00:00 GMT")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _, _) = get_with(
+        &app,
+        COMMISSION_ICS,
+        &[
+            ("if-none-match", "\"stale\""),
+            ("if-modified-since", &modified),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "If-None-Match decides when both are sent");
+
+    let (status, headers, head_body) = app
+        .request(
+            Request::head(COMMISSION_ICS)
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers["etag"].to_str().unwrap(),
+        etag,
+        "HEAD tags like GET"
+    );
+    assert!(head_body.is_empty());
+
+    // A change to a meeting changes the tag and the date.
+    use entity::meeting;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    meeting::Entity::update_many()
+        .col_expr(meeting::Column::StatusNote, Expr::value("Room changed."))
+        .col_expr(meeting::Column::UpdatedAt, Expr::value(later))
+        .filter(meeting::Column::Id.is_not_null())
+        .exec(&app.state.db)
+        .await
+        .expect("update");
+    let (status, headers, changed) =
+        get_with(&app, COMMISSION_ICS, &[("if-none-match", &etag)]).await;
+    assert_eq!(status, 200);
+    assert_ne!(changed, body);
+    assert_ne!(headers["etag"].to_str().unwrap(), etag);
+    let (status, _, _) = get_with(&app, COMMISSION_ICS, &[("if-modified-since", &modified)]).await;
+    assert_eq!(status, 200, "modified since");
+}
+
+#[tokio::test]
+async fn open_civic_data_and_hsds_answer_304_to_a_matching_tag() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/ocd/commission-on-immigrant-and-refugee-affairs.json",
+        "/hsds/services",
+        "/hsds/organizations?per_page=2",
+        "/hsds/taxonomy_terms",
+    ] {
+        let (status, headers, _) = get_with(&app, path, &[]).await;
+        assert_eq!(status, 200, "{path}");
+        let etag = headers["etag"].to_str().expect("etag").to_owned();
+        let (status, _, body) = get_with(&app, path, &[("if-none-match", &etag)]).await;
+        assert_eq!((status, body.as_str()), (304, ""), "{path}");
+        let (status, _, _) = get_with(&app, path, &[("if-none-match", "\"other\", *")]).await;
+        assert_eq!(status, 304, "{path}: `*` matches any current copy");
+        let (status, _, _) = get_with(&app, path, &[("if-none-match", "\"other\"")]).await;
+        assert_eq!(status, 200, "{path}");
+    }
+    let (status, headers, _) = get_with(
+        &app,
+        "/calendar/no-such-body.ics",
+        &[("if-none-match", "*")],
+    )
+    .await;
+    assert_eq!(status, 404, "only a feed that exists is tagged");
+    assert!(headers.get("etag").is_none());
 }
