@@ -248,6 +248,9 @@ pub struct ServeArgs {
     /// Most mutation fields one request may run (`login` and `acceptInvitation` once each at most).
     #[arg(long, env = "GRAPHQL_MAX_MUTATIONS", default_value_t = 10)]
     pub graphql_max_mutations: usize,
+    /// Most operations one batched request (a JSON array) may hold; their mutations count together.
+    #[arg(long, env = "GRAPHQL_MAX_BATCH", default_value_t = 10)]
+    pub graphql_max_batch: usize,
     /// Whether the schema answers introspection queries (the schema is published anyway).
     #[arg(long, env = "GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphql_introspection: bool,
@@ -325,6 +328,8 @@ pub struct HttpSettings {
     /// Whether the client's address is the last `X-Forwarded-For` entry
     /// rather than the peer of the connection.
     pub trust_forwarded_for: bool,
+    /// Most operations one batched request may hold.
+    pub max_batch: usize,
 }
 
 impl Default for HttpSettings {
@@ -336,6 +341,7 @@ impl Default for HttpSettings {
             body_limit: 1_048_576,
             graphiql: true,
             trust_forwarded_for: false,
+            max_batch: 10,
         }
     }
 }
@@ -416,6 +422,11 @@ impl ServeArgs {
                 "GRAPHQL_MAX_MUTATIONS must be at least 1".into(),
             ));
         }
+        if !(1..=100).contains(&self.graphql_max_batch) {
+            return Err(ConfigError(
+                "GRAPHQL_MAX_BATCH must be between 1 and 100".into(),
+            ));
+        }
         let password_checks = match self.max_concurrent_password_checks {
             Some(0) => {
                 return Err(ConfigError(
@@ -440,6 +451,7 @@ impl ServeArgs {
                 body_limit: self.request_body_limit_bytes,
                 graphiql: self.graphiql.unwrap_or(self.demo),
                 trust_forwarded_for: self.trust_forwarded_for,
+                max_batch: self.graphql_max_batch,
             },
             limits: Limits {
                 max_depth: self.graphql_max_depth,

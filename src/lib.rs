@@ -13,6 +13,8 @@ pub mod audit;
 pub mod auth;
 /// The one skeleton every change goes through: transaction, idempotency key, audit entry.
 pub mod change;
+/// Conditional GETs (`ETag`, `Last-Modified`, 304) for the public feeds.
+pub mod conditional;
 /// Command line, settings and their validation.
 pub mod config;
 /// Opening and migrating the database; the storage clock.

@@ -87,7 +87,7 @@ pub async fn state(url: &str, auth: Authenticator) -> Result<AppState, DbErr> {
 /// The full router over `state`: what `serve` runs and what tests call in process.
 pub fn router(state: AppState, http: &HttpSettings, limits: Limits) -> Router {
     let schema = graphql::build(state.clone(), limits);
-    crate::http::router(state, schema, http)
+    crate::http::router(state, schema, http, limits.max_mutations)
 }
 
 /// A bound, ready-to-serve service.

@@ -98,6 +98,27 @@ pub fn asks_introspection(document: &ExecutableDocument, operation_name: Option<
         .any(|root| matches!(*root, "__schema" | "__type"))
 }
 
+/// The root fields of the mutation a request runs (none for a query),
+/// fragments expanded: what [`check`] counts against `max_mutations`, for a
+/// caller that adds several requests up (a batch shares one budget).
+pub fn mutation_fields<'a>(
+    document: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Vec<&'a str> {
+    let mut roots = Vec::new();
+    if let Some(operation) = executed(&document.operations, operation_name)
+        && operation.ty == OperationType::Mutation
+    {
+        root_fields(
+            &document.fragments,
+            &operation.selection_set.node,
+            &mut roots,
+            0,
+        );
+    }
+    roots
+}
+
 fn refusal(message: String) -> ServerError {
     ServerError::new(message, None)
 }

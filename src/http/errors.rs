@@ -5,7 +5,7 @@
 //! body too large, an outage.
 
 use crate::error::AppError;
-use async_graphql::{ParseRequestError, ServerError};
+use async_graphql::ServerError;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::Request;
@@ -59,29 +59,6 @@ pub fn error_response_with(status: StatusCode, error: AppError) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
-}
-
-/// The answer to a request the GraphQL extractor could not read.
-pub fn unreadable(error: ParseRequestError) -> Response {
-    match error {
-        ParseRequestError::PayloadTooLarge => payload_too_large(),
-        ParseRequestError::UnsupportedBatch => error_response(AppError::bad_input(
-            "body",
-            "batched requests are not supported: send one operation per request",
-        )),
-        ParseRequestError::InvalidRequest(detail) => error_response(AppError::bad_input(
-            "body",
-            format!("the request is not a GraphQL request: {detail}"),
-        )),
-        ParseRequestError::Io(detail) => error_response(AppError::bad_input(
-            "body",
-            format!("the request body could not be read: {detail}"),
-        )),
-        _ => error_response(AppError::bad_input(
-            "body",
-            "file uploads are not supported: send a JSON GraphQL request",
-        )),
-    }
 }
 
 /// The answer to a body that could not be read: too large (a body without

@@ -7,11 +7,16 @@
 
 /// GraphQL-shaped bodies for every error answered outside the executor.
 pub mod errors;
+/// Media types: `Accept`, `Content-Type`, and a GraphQL response as HTTP.
+pub mod media;
+/// Reading GraphQL requests (POST bodies, batches, GET) and a batch's budget.
+pub mod request;
 /// WebSocket subscriptions, whose credential is checked again on every event.
 pub mod websocket;
 
 use crate::audit::reads::ReadLog;
 use crate::auth::throttle::ClientAddress;
+use crate::conditional;
 use crate::config::HttpSettings;
 use crate::directory::localize::PreferredLanguages;
 use crate::error::AppError;
@@ -19,16 +24,14 @@ use crate::graphql::AppSchema;
 use crate::graphql::context::Loaders;
 use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{ParseRequestError, ServerError};
-use async_graphql_axum::GraphQLRequest;
-use async_graphql_axum::rejection::GraphQLRejection;
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequest, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use errors::{error_response, error_response_with};
+use media::Media;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -47,10 +50,17 @@ struct Http {
     timeout: Duration,
     graphiql: bool,
     trust_forwarded_for: bool,
+    batch: request::BatchLimits,
 }
 
-/// The service's router.
-pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Router {
+/// The service's router. `max_mutations` is the schema's budget of mutation
+/// fields per request, which the operations of a batch share.
+pub fn router(
+    app: AppState,
+    schema: AppSchema,
+    settings: &HttpSettings,
+    max_mutations: usize,
+) -> Router {
     // Installed before the first request, so that no request goes unrecorded.
     crate::metrics::handle();
     let cors = CorsLayer::new()
@@ -66,6 +76,10 @@ pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Rout
         timeout: settings.request_timeout,
         graphiql: settings.graphiql,
         trust_forwarded_for: settings.trust_forwarded_for,
+        batch: request::BatchLimits {
+            max_operations: settings.max_batch,
+            max_mutations,
+        },
     };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -73,9 +87,12 @@ pub fn router(app: AppState, schema: AppSchema, settings: &HttpSettings) -> Rout
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .with_state(http)
-        .nest_service("/hsds", hsds)
-        .nest_service("/calendar", calendar)
-        .nest_service("/ocd", ocd)
+        .nest_service("/hsds", hsds.layer(middleware::from_fn(conditional::layer)))
+        .nest_service(
+            "/calendar",
+            calendar.layer(middleware::from_fn(conditional::layer)),
+        )
+        .nest_service("/ocd", ocd.layer(middleware::from_fn(conditional::layer)))
         .layer(middleware::from_fn(track))
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(middleware::from_fn(errors::json_errors))
@@ -156,9 +173,20 @@ fn last_forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
         .and_then(|entry| entry.trim().parse().ok())
 }
 
-/// POST takes one JSON GraphQL request (no batches, no file uploads).
+/// POST takes one JSON GraphQL request, or a batch of them (a JSON array, up
+/// to `GRAPHQL_MAX_BATCH`), with `Content-Type: application/json`.
 async fn graphql_post(State(http): State<Http>, request: Request) -> Response {
-    let caller = match Caller::of(&http, &request) {
+    let Some(media) = Media::negotiate(request.headers()) else {
+        return media::not_acceptable();
+    };
+    media.finish(graphql_post_in(&http, media, request).await)
+}
+
+async fn graphql_post_in(http: &Http, media: Media, request: Request) -> Response {
+    if !media::is_json_body(request.headers()) {
+        return media::unsupported_media_type();
+    }
+    let caller = match Caller::of(http, &request) {
         Ok(caller) => caller,
         Err(error) => return error_response(error),
     };
@@ -167,12 +195,21 @@ async fn graphql_post(State(http): State<Http>, request: Request) -> Response {
         Ok(body) => body,
         Err(error) => return errors::body_unread(error),
     };
-    let single = serde_json::from_slice::<async_graphql::BatchRequest>(&body)
-        .map_err(|e| ParseRequestError::InvalidRequest(Box::new(e)))
-        .and_then(async_graphql::BatchRequest::into_single);
-    match single {
-        Ok(parsed) => execute(&http, caller, parsed).await,
-        Err(error) => errors::unreadable(error),
+    match request::from_body(&body) {
+        Ok(request::Body::Single(one)) => match execute(http, caller, vec![*one]).await {
+            Ok(mut responses) => media.single(responses.remove(0)),
+            Err(refused) => refused,
+        },
+        Ok(request::Body::Batch(many)) => {
+            if let Err(error) = request::check_batch(&many, http.batch) {
+                return error_response(error);
+            }
+            match execute(http, caller, many).await {
+                Ok(responses) => media.batch(responses),
+                Err(refused) => refused,
+            }
+        }
+        Err(error) => error_response(error),
     }
 }
 
@@ -200,34 +237,49 @@ async fn graphql_get(State(http): State<Http>, request: Request) -> Response {
         )
         .into_response();
     }
-    let caller = match Caller::of(&http, &request) {
+    let Some(media) = Media::negotiate(request.headers()) else {
+        return media::not_acceptable();
+    };
+    media.finish(graphql_get_in(&http, media, request).await)
+}
+
+async fn graphql_get_in(http: &Http, media: Media, request: Request) -> Response {
+    let caller = match Caller::of(http, &request) {
         Ok(caller) => caller,
         Err(error) => return error_response(error),
     };
-    let parsed = match GraphQLRequest::<GraphQLRejection>::from_request(request, &()).await {
-        Ok(parsed) => parsed.into_inner(),
-        Err(rejection) => return errors::unreadable(rejection.0),
+    let parsed = match request::from_query_string(request.uri().query()) {
+        Ok(parsed) => parsed,
+        Err(error) => return error_response(error),
     };
-    let is_mutation = async_graphql::parser::parse_query(&parsed.query).is_ok_and(|doc| {
-        doc.operations
-            .iter()
-            .any(|(_, op)| op.node.ty != async_graphql::parser::types::OperationType::Query)
-    });
-    if is_mutation {
-        return error_response_with(
+    if request::asks_more_than_a_query(&parsed) {
+        let mut refused = error_response_with(
             StatusCode::METHOD_NOT_ALLOWED,
             AppError::bad_input("query", "mutations must be sent with POST"),
         );
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return refused;
     }
-    execute(&http, caller, parsed).await
+    match execute(http, caller, vec![parsed]).await {
+        Ok(mut responses) => media.single(responses.remove(0)),
+        Err(refused) => refused,
+    }
 }
 
-/// Authenticates the caller, then runs the request on a task of its own under
-/// the request timeout: the timer fires even while the execution keeps a
-/// worker busy, and the task is aborted when the time is up or the client
-/// goes away (dropping this future drops the handle, which aborts it).
-async fn execute(http: &Http, caller: Caller, request: async_graphql::Request) -> Response {
-    let actor = match http
+/// Authenticates the caller once, then runs the requests one after another
+/// on a task of their own under the request timeout (a batch shares it): the
+/// timer fires even while the execution keeps a worker busy, and the task is
+/// aborted when the time is up or the client goes away (dropping this future
+/// drops the handle, which aborts it). Each request gets its own loaders and
+/// read log.
+async fn execute(
+    http: &Http,
+    caller: Caller,
+    requests: Vec<async_graphql::Request>,
+) -> Result<Vec<async_graphql::Response>, Response> {
+    let actor = http
         .app
         .auth
         .authenticate(
@@ -236,70 +288,40 @@ async fn execute(http: &Http, caller: Caller, request: async_graphql::Request) -
             caller.request_id,
         )
         .await
-    {
-        Ok(actor) => actor,
-        Err(error) => return error_response(error),
-    };
-    let request = request
-        .data(actor)
-        .data(caller.languages)
-        .data(caller.address)
-        .data(ReadLog::default())
-        .data(Loaders::new(&http.app.db));
+        .map_err(error_response)?;
+    let db = http.app.db.clone();
+    let requests: Vec<_> = requests
+        .into_iter()
+        .map(|request| {
+            request
+                .data(actor.clone())
+                .data(caller.languages.clone())
+                .data(caller.address)
+                .data(ReadLog::default())
+                .data(Loaders::new(&db))
+        })
+        .collect();
     let schema = http.schema.clone();
     let task = tokio_util::task::AbortOnDropHandle::new(tokio::spawn(
-        async move { schema.execute(request).await }.instrument(tracing::Span::current()),
+        async move {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(schema.execute(request).await);
+            }
+            responses
+        }
+        .instrument(tracing::Span::current()),
     ));
     match tokio::time::timeout(http.timeout, task).await {
-        Ok(Ok(response)) => graphql_response(response),
-        Ok(Err(failure)) => error_response(AppError::Internal(format!(
+        Ok(Ok(responses)) => Ok(responses),
+        Ok(Err(failure)) => Err(error_response(AppError::Internal(format!(
             "the execution of a request failed: {failure}"
-        ))),
-        Err(_) => error_response(AppError::ServiceUnavailable(format!(
+        )))),
+        Err(_) => Err(error_response(AppError::ServiceUnavailable(format!(
             "the request took longer than {} seconds and was stopped",
             http.timeout.as_secs()
-        ))),
+        )))),
     }
-}
-
-/// A GraphQL response, with the status of an outage (503) when one of its
-/// errors is `SERVICE_UNAVAILABLE`, or of a refusal to go on (429) when it
-/// carries no data and its error is `RATE_LIMITED`; both with `Retry-After`.
-fn graphql_response(response: async_graphql::Response) -> Response {
-    let extension = |error: &ServerError, name: &str| {
-        error.extensions.as_ref().and_then(|e| e.get(name)).cloned()
-    };
-    let code = |error: &ServerError| match extension(error, "code") {
-        Some(async_graphql::Value::String(code)) => code,
-        _ => String::new(),
-    };
-    let status = if response
-        .errors
-        .iter()
-        .any(|e| code(e) == "SERVICE_UNAVAILABLE")
-    {
-        Some((StatusCode::SERVICE_UNAVAILABLE, 1))
-    } else {
-        response
-            .errors
-            .first()
-            .filter(|e| response.data == async_graphql::Value::Null && code(e) == "RATE_LIMITED")
-            .map(|e| {
-                let seconds = match extension(e, "retryAfterSeconds") {
-                    Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(1),
-                    _ => 1,
-                };
-                (StatusCode::TOO_MANY_REQUESTS, seconds)
-            })
-    };
-    let mut answer = async_graphql_axum::GraphQLResponse::from(response).into_response();
-    if let Some((status, seconds)) = status {
-        *answer.status_mut() = status;
-        answer
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    answer
 }
 
 /// How long `/readyz` waits for the database before it answers "not ready".

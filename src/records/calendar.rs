@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
@@ -177,9 +177,18 @@ pub fn calendar(b: &body::Model, meetings: &[meeting::Model]) -> String {
     ics.0
 }
 
+/// A body's calendar, and when what it shows last changed.
+pub struct Feed {
+    /// The iCalendar text.
+    pub text: String,
+    /// The newest change of the body or of one of its meetings (meetings are
+    /// never deleted, so this is exact): the feed's `Last-Modified`.
+    pub last_modified: DateTime<Utc>,
+}
+
 /// The feed of the body with this slug, if the actor may see its records.
 #[tracing::instrument(skip_all)]
-pub async fn feed(db: &impl ConnectionTrait, actor: &Actor, slug: &str) -> AppResult<String> {
+pub async fn feed(db: &impl ConnectionTrait, actor: &Actor, slug: &str) -> AppResult<Feed> {
     let found = access::body_by_slug(db, actor, slug).await?;
     let meetings = meeting::Entity::find()
         .filter(meeting::Column::BodyId.eq(found.body.id))
@@ -187,7 +196,14 @@ pub async fn feed(db: &impl ConnectionTrait, actor: &Actor, slug: &str) -> AppRe
         .order_by_asc(meeting::Column::Id)
         .all(db)
         .await?;
-    Ok(calendar(&found.body, &meetings))
+    let last_modified = meetings
+        .iter()
+        .map(|m| m.updated_at)
+        .fold(found.body.updated_at, DateTime::max);
+    Ok(Feed {
+        text: calendar(&found.body, &meetings),
+        last_modified,
+    })
 }
 
 /// The calendar route, to be nested under `/calendar`.
@@ -226,9 +242,15 @@ async fn ics(
         return StatusCode::NOT_FOUND.into_response();
     };
     match feed(&state.db, &public_reader(&headers), slug).await {
-        Ok(body) => (
-            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-            body,
+        Ok(feed) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/calendar; charset=utf-8"),
+                ),
+                crate::conditional::last_modified(feed.last_modified),
+            ],
+            feed.text,
         )
             .into_response(),
         Err(error) => failure(error),

@@ -335,9 +335,21 @@ async fn every_http_error_is_a_graphql_shaped_body_with_a_code() {
     };
     let cases = [
         (post("{\"query\": "), 400, "BAD_USER_INPUT"),
+        (post("[]"), 400, "BAD_USER_INPUT"),
         (
-            post("[{\"query\": \"{ __typename }\"}, {\"query\": \"{ __typename }\"}]"),
-            400,
+            Request::post("/graphql")
+                .body(Body::from("{\"query\": \"{ __typename }\"}"))
+                .expect("request"),
+            415,
+            "BAD_USER_INPUT",
+        ),
+        (
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("accept", "text/plain")
+                .body(Body::from("{\"query\": \"{ __typename }\"}"))
+                .expect("request"),
+            406,
             "BAD_USER_INPUT",
         ),
         (
