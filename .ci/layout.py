@@ -26,7 +26,7 @@ SHARED = (
     "domain.rs", "change.rs", "audit/service.rs", "audit/reads.rs", "metrics.rs",
     "telemetry.rs", "graphql/connection.rs", "graphql/errors.rs",
     "graphql/guard.rs", "graphql/input.rs", "graphql/limits.rs", "graphql/loaders.rs",
-    "graphql/nulls.rs", "graphql/reads.rs",
+    "graphql/nulls.rs", "graphql/reads.rs", "graphql/persisted.rs", "graphql/scalars.rs",
 )
 
 

@@ -4,6 +4,7 @@
 
 use crate::auth::token::TokenService;
 use crate::graphql::Limits;
+use crate::graphql::limits::IntrospectionLimits;
 use crate::privacy::Privacy;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::http::HeaderValue;
@@ -236,13 +237,13 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "REQUEST_BODY_LIMIT_BYTES", default_value_t = 1_048_576)]
     pub request_body_limit_bytes: usize,
-    /// Deepest GraphQL selection accepted.
+    /// Deepest GraphQL selection accepted (introspection, under `__schema` and `__type`, has its own budget).
     #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 12)]
     pub graphql_max_depth: usize,
-    /// Highest GraphQL query complexity accepted (a connection costs its page size times its node).
+    /// Highest GraphQL query complexity accepted (a connection costs its page size times its node; introspection aside).
     #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub graphql_max_complexity: usize,
-    /// Most fields one document may select once its fragments are expanded (`__typename` included).
+    /// Most fields one document may select once its fragments are expanded (`__typename` included; introspection aside).
     #[arg(long, env = "GRAPHQL_MAX_SELECTIONS", default_value_t = 2_000)]
     pub graphql_max_selections: usize,
     /// Most mutation fields one request may run (`login` and `acceptInvitation` once each at most).
@@ -458,6 +459,7 @@ impl ServeArgs {
                 max_complexity: self.graphql_max_complexity,
                 max_selections: self.graphql_max_selections,
                 max_mutations: self.graphql_max_mutations,
+                introspection_budget: IntrospectionLimits::default(),
                 introspection: self.graphql_introspection,
                 field_suggestions: self.graphql_field_suggestions.unwrap_or(self.demo),
             },

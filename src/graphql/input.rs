@@ -138,9 +138,7 @@ impl Walker<'_> {
                         DateTime::parse_from_rfc3339(text).ok().map(|d| d.year()),
                         path,
                     ),
-                    "NaiveDate" => {
-                        date_in_range(text.parse::<NaiveDate>().ok().map(|d| d.year()), path)
-                    }
+                    "Date" => date_in_range(text.parse::<NaiveDate>().ok().map(|d| d.year()), path),
                     _ => Ok(()),
                 }
             }

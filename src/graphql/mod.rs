@@ -21,8 +21,12 @@ pub mod node;
 pub mod nulls;
 /// The organization, whose fields come from several domains.
 pub mod organization;
+/// Apollo automatic persisted queries, bounded and coded.
+pub mod persisted;
 /// The extension that audits reads of clients' details.
 pub mod reads;
+/// The API's own scalars (`Date`), with their `@specifiedBy` URLs.
+pub mod scalars;
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::audit::graphql::AuditQuery;
@@ -33,7 +37,8 @@ use crate::directory::taxonomy::graphql::{TaxonomyMutation, TaxonomyQuery};
 use crate::records::graphql::{RecordsMutation, RecordsQuery};
 use crate::referrals::graphql::{ReferralsMutation, ReferralsQuery, ReferralsSubscription};
 use crate::state::AppState;
-use async_graphql::{MergedObject, MergedSubscription, Schema};
+use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
+use chrono::{DateTime, Utc};
 
 /// Every query of the API.
 #[derive(MergedObject, Default)]
@@ -70,15 +75,19 @@ pub type AppSchema = Schema<Query, Mutation, Subscription>;
 /// Limits on what one request may ask for, and what the schema tells about itself.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Deepest selection allowed.
+    /// Deepest selection allowed (introspection aside).
     pub max_depth: usize,
-    /// Highest total complexity allowed (connections cost page size × node cost).
+    /// Highest total complexity allowed (connections cost page size × node
+    /// cost; introspection aside).
     pub max_complexity: usize,
     /// Most fields a document may select once its fragments are expanded
-    /// (`__typename` included).
+    /// (`__typename` included, introspection aside).
     pub max_selections: usize,
     /// Most mutation fields one request may run.
     pub max_mutations: usize,
+    /// The separate budget of selections under `__schema` and `__type`, which
+    /// the limits above do not count.
+    pub introspection_budget: limits::IntrospectionLimits,
     /// Whether the schema answers introspection (`__schema`, `__type`).
     pub introspection: bool,
     /// Whether errors suggest similar names ("Did you mean ...?").
@@ -93,6 +102,7 @@ impl Default for Limits {
             max_complexity: 5_000,
             max_selections: 2_000,
             max_mutations: 10,
+            introspection_budget: limits::IntrospectionLimits::default(),
             introspection: true,
             field_suggestions: true,
         }
@@ -104,25 +114,27 @@ const MAX_DIRECTIVES: usize = 8;
 
 /// Builds the schema with its limits and shared state.
 pub fn build(state: AppState, limits: Limits) -> AppSchema {
-    let mut builder = Schema::build(
-        Query::default(),
-        Mutation::default(),
-        Subscription::default(),
-    )
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
-    .limit_directives(MAX_DIRECTIVES)
-    .extension(guard::RequestGuard {
-        size: limits::SizeLimits {
-            max_selections: limits.max_selections,
-            max_mutations: limits.max_mutations,
-        },
-        introspection: limits.introspection,
-    })
-    .extension(errors::ErrorCodes)
-    .extension(nulls::NullPropagation)
-    .extension(reads::AuditReads)
-    .data(state);
+    let size = limits::SizeLimits {
+        max_selections: limits.max_selections,
+        max_depth: limits.max_depth,
+        max_mutations: limits.max_mutations,
+        introspection: limits.introspection_budget,
+    };
+    let mut builder = describe()
+        .limit_directives(MAX_DIRECTIVES)
+        // First, so that the guard checks the query a hash stands for.
+        .extension(persisted::PersistedQueries::new(size))
+        // Depth and complexity are checked by the guard, which keeps the
+        // introspection apart.
+        .extension(guard::RequestGuard {
+            size,
+            max_complexity: limits.max_complexity,
+            introspection: limits.introspection,
+        })
+        .extension(errors::ErrorCodes)
+        .extension(nulls::NullPropagation)
+        .extension(reads::AuditReads)
+        .data(state);
     if !limits.introspection {
         builder = builder.disable_introspection();
     }
@@ -132,15 +144,24 @@ pub fn build(state: AppState, limits: Limits) -> AppSchema {
     builder.finish()
 }
 
-/// The schema in SDL, as committed in `schema.graphql`.
+/// The schema in SDL, as committed in `schema.graphql`, with the
+/// `@specifiedBy` URL of each custom scalar.
 pub fn sdl() -> String {
+    describe()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().include_specified_by())
+}
+
+/// The schema's roots, with our description of async-graphql's `DateTime`.
+fn describe() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
     )
-    .finish()
-    .sdl()
+    .override_output_type_description::<DateTime<Utc>>(
+        "An instant, RFC 3339 with an offset, e.g. `2026-12-10T23:00:00Z`.",
+    )
 }
 
 /// Declares a GraphQL enum mirroring a stored enum of the `entity` crate, with

@@ -168,7 +168,7 @@ pub async fn add_item(
 ) -> AppResult<agenda_item::Model> {
     let key = IdempotencyKey::parse(
         key,
-        "idempotencyKey",
+        "input.idempotencyKey",
         "agenda_item.add",
         &(meeting_id, position, &input),
     )?;
@@ -191,7 +191,7 @@ pub async fn add_item(
         Some(p) if (1..=last).contains(&p) => p,
         Some(_) => {
             return Err(AppError::bad_input(
-                "position",
+                "input.position",
                 format!("must be between 1 and {last}"),
             ));
         }
@@ -322,11 +322,11 @@ pub async fn reorder(
     let unique: HashSet<Uuid> = item_ids.iter().copied().collect();
     let known: HashSet<Uuid> = items.iter().map(|i| i.id).collect();
     if unique.len() != item_ids.len() {
-        return Err(AppError::bad_input("itemIds", "names an item twice"));
+        return Err(AppError::bad_input("input.itemIds", "names an item twice"));
     }
     if unique != known {
         return Err(AppError::bad_input(
-            "itemIds",
+            "input.itemIds",
             format!(
                 "must list each of the meeting's {} items exactly once",
                 items.len()

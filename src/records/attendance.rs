@@ -155,14 +155,14 @@ pub async fn record(
         .map(|names| {
             if names.len() > MAX_GUESTS {
                 return Err(AppError::bad_input(
-                    "guests",
+                    "input.guests",
                     format!("at most {MAX_GUESTS} guests"),
                 ));
             }
             names
                 .iter()
                 .enumerate()
-                .map(|(i, n)| required_text(n, &format!("guests.{i}"), 200))
+                .map(|(i, n)| required_text(n, &format!("input.guests.{i}"), 200))
                 .collect::<AppResult<Vec<_>>>()
         })
         .transpose()?;
@@ -178,7 +178,7 @@ pub async fn record(
     let date = local_date(found.meeting.starts_at, &found.meeting.time_zone);
     let mut named = HashSet::new();
     for (i, line) in members.iter().enumerate() {
-        let field = format!("members.{i}.personId");
+        let field = format!("input.members.{i}.personId");
         if !seated.contains_key(&line.person_id) {
             return Err(AppError::bad_input(
                 field,

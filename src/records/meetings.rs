@@ -242,7 +242,7 @@ pub async fn schedule_meeting(
     policy::authorize_records_change(actor, body.access)?;
     let key = IdempotencyKey::parse(
         key,
-        "idempotencyKey",
+        "input.idempotencyKey",
         "meeting.schedule",
         &(body_id, &input),
     )?;
@@ -370,7 +370,7 @@ pub async fn cancel_meeting(
     meeting_id: Uuid,
     reason: &str,
 ) -> AppResult<meeting::Model> {
-    let reason = required_text(reason, "reason", 1000)?;
+    let reason = required_text(reason, "input.reason", 1000)?;
     let change = Change::begin(db, actor).await?;
     let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     ensure_scheduled(&found.meeting, "cancelled")?;
@@ -406,7 +406,7 @@ pub async fn postpone_meeting(
     ends_at: &str,
     reason: &str,
 ) -> AppResult<meeting::Model> {
-    let reason = required_text(reason, "reason", 1000)?;
+    let reason = required_text(reason, "input.reason", 1000)?;
     let change = Change::begin(db, actor).await?;
     let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     ensure_scheduled(&found.meeting, "postponed")?;

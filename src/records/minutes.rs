@@ -85,7 +85,7 @@ pub async fn draft(
     meeting_id: Uuid,
     text: &str,
 ) -> AppResult<minutes::Model> {
-    let text = required_text(text, "text", MAX_TEXT)?;
+    let text = required_text(text, "input.text", MAX_TEXT)?;
     let change = Change::begin(db, actor).await?;
     let found = access::meeting_to_change(change.txn(), actor, meeting_id).await?;
     if found.meeting.status != MeetingStatus::Held {
@@ -128,10 +128,10 @@ pub async fn draft_correction(
     text: &str,
     key: Option<&str>,
 ) -> AppResult<minutes::Model> {
-    let text = required_text(text, "text", MAX_TEXT)?;
+    let text = required_text(text, "input.text", MAX_TEXT)?;
     let key = IdempotencyKey::parse(
         key,
-        "idempotencyKey",
+        "input.idempotencyKey",
         "minutes.correct",
         &(minutes_id, &text),
     )?;
@@ -198,7 +198,7 @@ pub async fn revise(
     text: &str,
     base_revision: Option<i32>,
 ) -> AppResult<minutes::Model> {
-    let text = required_text(text, "text", MAX_TEXT)?;
+    let text = required_text(text, "input.text", MAX_TEXT)?;
     let change = Change::begin(db, actor).await?;
     let (m, found) =
         access::record_to_change::<minutes::Entity>(change.txn(), actor, minutes_id).await?;
@@ -249,7 +249,7 @@ pub async fn approve(
     if m.status != MinutesStatus::Draft {
         return Err(AppError::Conflict("only draft minutes are approved".into()));
     }
-    let not_valid = |why: &str| AppError::bad_input("motionId", why);
+    let not_valid = |why: &str| AppError::bad_input("input.motionId", why);
     let approving = motion::Entity::find_by_id(motion_id)
         .one(change.txn())
         .await?

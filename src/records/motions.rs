@@ -328,7 +328,7 @@ pub async fn second(
         &found,
         m.mover_person_id,
         seconder_id,
-        "seconderId",
+        "input.seconderId",
     )?;
     let mut row = m.into_active_model();
     row.seconder_person_id = Set(Some(seconder_id));
@@ -402,7 +402,10 @@ pub async fn record_votes(
     key: Option<&str>,
 ) -> AppResult<motion::Model> {
     if votes.is_empty() {
-        return Err(AppError::bad_input("votes", "must name at least one vote"));
+        return Err(AppError::bad_input(
+            "input.votes",
+            "must name at least one vote",
+        ));
     }
     let key = IdempotencyKey::parse(
         key,
@@ -445,7 +448,7 @@ pub async fn record_votes(
     let mut seats = Vec::with_capacity(votes.len());
     let mut named = HashSet::new();
     for (i, v) in votes.iter().enumerate() {
-        let field = format!("votes.{i}.personId");
+        let field = format!("input.votes.{i}.personId");
         let seat = floor.voter(&found, v.person_id, &field)?;
         if !named.insert(v.person_id) {
             return Err(AppError::bad_input(field, "votes twice in this roll call"));

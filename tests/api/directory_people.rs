@@ -97,7 +97,7 @@ async fn create_person(app: &TestApp, token: &str, name: &str) -> String {
     .to_owned()
 }
 
-const APPOINT: &str = "mutation($body: ID!, $person: ID!, $post: BodyPost!, $start: NaiveDate!, $replaces: ID) { appointMember(input: {bodyId: $body, personId: $person, post: $post, startDate: $start, replacesMembershipId: $replaces}) { id post startDate endDate endedOn seatedToday holdover appointedBy person { name } } }";
+const APPOINT: &str = "mutation($body: ID!, $person: ID!, $post: BodyPost!, $start: Date!, $replaces: ID) { appointMember(input: {bodyId: $body, personId: $person, post: $post, startDate: $start, replacesMembershipId: $replaces}) { id post startDate endDate endedOn seatedToday holdover appointedBy person { name } } }";
 const END: &str =
     "mutation($id: ID!) { endMembership(input: {membershipId: $id}) { id endedOn seatedToday } }";
 

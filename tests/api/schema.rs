@@ -114,3 +114,58 @@ async fn every_record_type_is_a_node() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_mutation_takes_one_input_argument_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let answer = app
+        .graphql(
+            None,
+            "{ __schema { mutationType { fields { name args { name type { kind ofType { kind name } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let fields = answer
+        .data("__schema.mutationType.fields")
+        .as_array()
+        .expect("mutations")
+        .clone();
+    assert!(fields.len() > 50, "the mutations were listed");
+    let mut offending = Vec::new();
+    for field in &fields {
+        let name = field["name"].as_str().unwrap_or_default();
+        let args = field["args"].as_array().cloned().unwrap_or_default();
+        let only_input = args.len() == 1
+            && args[0]["name"] == "input"
+            && args[0]["type"]["kind"] == "NON_NULL"
+            && args[0]["type"]["ofType"]["kind"] == "INPUT_OBJECT";
+        if !only_input {
+            let names: Vec<&str> = args.iter().filter_map(|a| a["name"].as_str()).collect();
+            offending.push(format!("{name}({})", names.join(", ")));
+        }
+    }
+    assert!(
+        offending.is_empty(),
+        "mutations must take one `input: XInput!`: {offending:#?}"
+    );
+}
+
+#[test]
+fn every_custom_scalar_names_its_specification() {
+    let sdl = coalition::graphql::sdl();
+    let known_gaps: [&str; 0] = [];
+    let missing: Vec<&str> = sdl
+        .lines()
+        .filter_map(|line| line.strip_prefix("scalar "))
+        .filter(|rest| !rest.contains("@specifiedBy(url: \"https://"))
+        .filter(|rest| !known_gaps.contains(&rest.trim()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "scalars without @specifiedBy: {missing:?}"
+    );
+    assert!(
+        sdl.contains("scalar Date @specifiedBy("),
+        "Date is named Date"
+    );
+}

@@ -73,6 +73,16 @@ impl TaxonomyTermInput {
     }
 }
 
+/// A term to change, with its new content.
+#[derive(InputObject)]
+pub struct UpdateTaxonomyTermInput {
+    /// The term to change.
+    pub term_id: ID,
+    /// Its new content (every field replaced).
+    #[graphql(flatten)]
+    pub term: TaxonomyTermInput,
+}
+
 /// Queries of the taxonomy.
 #[derive(Default)]
 pub struct TaxonomyQuery;
@@ -114,11 +124,10 @@ impl TaxonomyMutation {
     async fn update_taxonomy_term(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The term to change.")] id: ID,
-        #[graphql(desc = "Its new content.")] input: TaxonomyTermInput,
+        #[graphql(desc = "The term and its new content.")] input: UpdateTaxonomyTermInput,
     ) -> Result<TaxonomyTerm> {
-        let id = ids::decode_as(&id, "TaxonomyTerm", "id")?;
-        let input = input.parse()?;
+        let id = ids::decode_as(&input.term_id, "TaxonomyTerm", "input.termId")?;
+        let input = input.term.parse()?;
         Ok(TaxonomyTerm(
             service::update_term(&state(ctx)?.db, actor(ctx)?, id, input).await?,
         ))

@@ -3,6 +3,8 @@
 //! carries the actor's reach into its body's records, and nested fields show
 //! only what [`crate::policy`] lets that reach read.
 
+/// The mutations' inputs, one per mutation.
+pub mod inputs;
 /// Mutations: the clerk's meeting cycle.
 pub mod mutations;
 /// Priming the loaders for what a meeting's selection reads.

@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::graphql::loaders::prime;
+use crate::graphql::scalars::Date;
 use crate::ids;
 use crate::pagination::{PageRequest, complexity};
 use crate::records::action_items::{self, ActionItemFilter, Assignee};
@@ -46,7 +47,7 @@ pub struct ActionItemFilterInput {
     /// Items in one of these statuses; open ones (`OPEN`, `IN_PROGRESS`) when absent or empty.
     statuses: Option<Vec<ActionItemStatus>>,
     /// Items due on or before this date.
-    due_by: Option<NaiveDate>,
+    due_by: Option<Date>,
 }
 
 /// The first instant of `date` in `zone`.
@@ -174,7 +175,7 @@ impl RecordsQuery {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            due_by: filter.due_by,
+            due_by: filter.due_by.map(|date| date.0),
         };
         let page =
             action_items::action_items(&state(ctx)?.db, actor(ctx)?, parsed, &request).await?;
@@ -224,9 +225,10 @@ impl RecordsQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The person.")] person_id: ID,
-        #[graphql(desc = "First day of the period.")] from: NaiveDate,
-        #[graphql(desc = "Last day of the period.")] to: NaiveDate,
+        #[graphql(desc = "First day of the period.")] from: Date,
+        #[graphql(desc = "Last day of the period.")] to: Date,
     ) -> Result<VotingRecord> {
+        let (from, to) = (from.0, to.0);
         if to < from {
             return Err(AppError::bad_input("to", "must not be before `from`").into());
         }
@@ -267,12 +269,12 @@ impl VotingRecord {
         Person(self.person.clone())
     }
     /// First day of the period.
-    async fn from(&self) -> NaiveDate {
-        self.from
+    async fn from(&self) -> Date {
+        self.from.into()
     }
     /// Last day of the period.
-    async fn to(&self) -> NaiveDate {
-        self.to
+    async fn to(&self) -> Date {
+        self.to.into()
     }
     /// Held meetings of bodies the person sat on that day.
     async fn meetings_expected(&self, ctx: &Context<'_>) -> Result<i32> {

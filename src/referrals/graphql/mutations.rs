@@ -8,6 +8,7 @@ use super::enums::{
 use super::types::{Client, Consent, Referral, ReferralNote, user_name};
 use crate::graphql::context::{actor, state};
 use crate::graphql::organization::Organization;
+use crate::graphql::scalars::Date;
 use crate::ids;
 use crate::policy::ClientParts;
 use crate::referrals::clients::{self, ClientCorrection, NewClient};
@@ -18,7 +19,7 @@ use crate::referrals::feed::{ChangeKind, ReferralChange};
 use crate::referrals::lifecycle::{self, NewReferral};
 use crate::referrals::notes;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 /// A new client.
 #[derive(InputObject)]
@@ -161,7 +162,7 @@ pub struct SendReferralInput {
     /// The interpreter's language (BCP 47).
     pub interpreter_language: Option<String>,
     /// When it should be done by.
-    pub due_date: Option<NaiveDate>,
+    pub due_date: Option<Date>,
     /// Retrying with the same key within 24 hours returns the first result.
     pub idempotency_key: Option<String>,
 }
@@ -466,7 +467,7 @@ impl ReferralsMutation {
             urgency: input.urgency.unwrap_or(Urgency::Routine).into(),
             interpreter_needed: input.interpreter_needed,
             interpreter_language: input.interpreter_language,
-            due_date: input.due_date,
+            due_date: input.due_date.map(Into::into),
         };
         let state = state(ctx)?;
         let sent = lifecycle::send_referral(

@@ -15,6 +15,7 @@ use crate::directory::services::graphql::Service;
 use crate::error::AppError;
 use crate::graphql::context::{actor, loaders, state};
 use crate::graphql::organization::{Organization, load_organization as organization};
+use crate::graphql::scalars::Date;
 use crate::pagination::{PageRequest, complexity};
 use crate::policy::{self, ClientParts, ReferralSide};
 use crate::referrals::clients::languages_of;
@@ -22,7 +23,7 @@ use crate::referrals::domain::{OPEN, effective_status};
 use crate::referrals::{clients, consents, disclosures};
 use crate::{connection, ids};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{client, consent, consent_recipient, referral, referral_event, referral_note};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -552,8 +553,8 @@ impl Referral {
         Ok(Some(language))
     }
     /// When it should be done by.
-    async fn due_date(&self) -> Option<NaiveDate> {
-        self.0.due_date
+    async fn due_date(&self) -> Option<Date> {
+        self.0.due_date.map(Into::into)
     }
     /// Until when the receiving organization can answer before the referral expires.
     async fn respond_by(&self) -> DateTime<Utc> {

@@ -24,7 +24,7 @@ async fn a_meeting_is_scheduled_in_local_time_and_shown_in_utc_and_local_time() 
     let answer = app
         .graphql(
             Some(&clerk),
-            "mutation($body: ID!) { scheduleMeeting(bodyId: $body, input: {kind: REGULAR, startsAt: \"2027-01-14T18:00\", endsAt: \"2027-01-14T20:00\", location: \"City Hall\"}) { startsAt localStartsAt timeZone status agendaPublished } }",
+            "mutation($body: ID!) { scheduleMeeting(input: {bodyId: $body, kind: REGULAR, startsAt: \"2027-01-14T18:00\", endsAt: \"2027-01-14T20:00\", location: \"City Hall\"}) { startsAt localStartsAt timeZone status agendaPublished } }",
             json!({ "body": body }),
         )
         .await;
@@ -41,7 +41,7 @@ async fn a_meeting_is_scheduled_in_local_time_and_shown_in_utc_and_local_time() 
     let bad = app
         .graphql(
             Some(&clerk),
-            "mutation($body: ID!) { scheduleMeeting(bodyId: $body, input: {kind: REGULAR, startsAt: \"2027-03-14T02:30\", endsAt: \"2027-03-14T01:00\"}) { id } }",
+            "mutation($body: ID!) { scheduleMeeting(input: {bodyId: $body, kind: REGULAR, startsAt: \"2027-03-14T02:30\", endsAt: \"2027-03-14T01:00\"}) { id } }",
             json!({ "body": body }),
         )
         .await;
@@ -61,7 +61,7 @@ async fn the_agenda_is_reordered_in_one_change_naming_every_item() {
         .item(&meeting, "Public comment", "PUBLIC_COMMENT")
         .await;
     let c = board.item(&meeting, "Adopt", "ACTION").await;
-    let reorder = "mutation($m: ID!, $ids: [ID!]!) { reorderAgenda(meetingId: $m, itemIds: $ids) { agenda { id number documents { title url } } } }";
+    let reorder = "mutation($m: ID!, $ids: [ID!]!) { reorderAgenda(input: {meetingId: $m, itemIds: $ids}) { agenda { id number documents { title url } } } }";
     let missing = board
         .clerk(reorder, json!({ "m": meeting, "ids": [c, a] }))
         .await;
@@ -97,7 +97,7 @@ async fn the_agenda_is_reordered_in_one_change_naming_every_item() {
     );
     let removed = board
         .clerk(
-            "mutation($i: ID!) { removeAgendaItem(itemId: $i) { agenda { id number } } }",
+            "mutation($i: ID!) { removeAgendaItem(input: {itemId: $i}) { agenda { id number } } }",
             json!({ "i": a }),
         )
         .await;
@@ -135,7 +135,7 @@ async fn a_postponed_meeting_points_at_its_new_date_with_the_agenda_copied() {
     );
     let again = board
         .clerk(
-            "mutation($m: ID!) { cancelMeeting(meetingId: $m, reason: \"x\") { status } }",
+            "mutation($m: ID!) { cancelMeeting(input: {meetingId: $m, reason: \"x\"}) { status } }",
             json!({ "m": meeting }),
         )
         .await;
@@ -150,7 +150,7 @@ async fn action_items_are_reviewed_at_later_meetings_and_listed_by_due_date() {
     let dialogue = board.meeting(72).await;
     let yesterday = chrono::Utc::now().date_naive().pred_opt();
     board.hold(&dialogue).await;
-    let create = "mutation($m: ID!, $d: String!, $p: ID, $o: ID, $due: NaiveDate!) { createActionItem(input: {meetingId: $m, description: $d, assigneePersonId: $p, assigneeOrganizationId: $o, dueOn: $due}) { id status } }";
+    let create = "mutation($m: ID!, $d: String!, $p: ID, $o: ID, $due: Date!) { createActionItem(input: {meetingId: $m, description: $d, assigneePersonId: $p, assigneeOrganizationId: $o, dueOn: $due}) { id status } }";
     let person = &board.members[0];
     let later = board
         .clerk(
@@ -281,7 +281,7 @@ async fn a_voting_record_shows_votes_and_the_attendance_rate_over_a_period() {
         .app
         .graphql(
             None,
-            "query($p: ID!, $from: NaiveDate!, $to: NaiveDate!) { votingRecord(personId: $p, from: $from, to: $to) { meetingsExpected meetingsAttended attendanceRate votes { totalCount nodes { choice motion { result meeting { id } } } } } }",
+            "query($p: ID!, $from: Date!, $to: Date!) { votingRecord(personId: $p, from: $from, to: $to) { meetingsExpected meetingsAttended attendanceRate votes { totalCount nodes { choice motion { result meeting { id } } } } } }",
             json!({ "p": board.members[0], "from": today.pred_opt(), "to": today.succ_opt() }),
         )
         .await;

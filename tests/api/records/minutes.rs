@@ -21,7 +21,7 @@ async fn minutes_are_approved_at_a_later_meeting_then_published_and_never_change
 
     let answer = board
         .clerk(
-            "mutation($m: ID!) { draftMinutes(meetingId: $m, text: \"Called to order at 6 pm.\") { id status } }",
+            "mutation($m: ID!) { draftMinutes(input: {meetingId: $m, text: \"Called to order at 6 pm.\"}) { id status } }",
             json!({ "m": first }),
         )
         .await;
@@ -33,7 +33,7 @@ async fn minutes_are_approved_at_a_later_meeting_then_published_and_never_change
     board.hold(&first).await;
     let minutes = board
         .clerk(
-            "mutation($m: ID!) { draftMinutes(meetingId: $m, text: \"Called to order at 6 pm.\") { id status } }",
+            "mutation($m: ID!) { draftMinutes(input: {meetingId: $m, text: \"Called to order at 6 pm.\"}) { id status } }",
             json!({ "m": first }),
         )
         .await;
@@ -59,7 +59,7 @@ async fn minutes_are_approved_at_a_later_meeting_then_published_and_never_change
         "a save from an old revision is refused"
     );
 
-    let approve = "mutation($m: ID!, $motion: ID!) { approveMinutes(minutesId: $m, motionId: $motion) { status approvedBy { id } } }";
+    let approve = "mutation($m: ID!, $motion: ID!) { approveMinutes(input: {minutesId: $m, motionId: $motion}) { status approvedBy { id } } }";
     let same_meeting = board
         .clerk(approve, json!({ "m": minutes, "motion": earlier_motion }))
         .await;
@@ -99,7 +99,8 @@ async fn minutes_are_approved_at_a_later_meeting_then_published_and_never_change
         .await
         .data("recordVotes");
 
-    let publish = "mutation($m: ID!) { publishMinutes(minutesId: $m) { status publishedAt } }";
+    let publish =
+        "mutation($m: ID!) { publishMinutes(input: {minutesId: $m}) { status publishedAt } }";
     assert_eq!(
         board
             .clerk(publish, json!({ "m": minutes }))
@@ -148,7 +149,7 @@ async fn minutes_are_approved_at_a_later_meeting_then_published_and_never_change
     );
     let added = board
         .clerk(
-            "mutation($m: ID!) { addAgendaItem(meetingId: $m, input: {title: \"Late\", kind: INFORMATION}) { id } }",
+            "mutation($m: ID!) { addAgendaItem(input: {meetingId: $m, title: \"Late\", kind: INFORMATION}) { id } }",
             json!({ "m": first }),
         )
         .await;
@@ -164,7 +165,7 @@ async fn minutes_are_approved_at_a_later_meeting_then_published_and_never_change
     // A correction goes through the same steps, and both stay visible.
     let correction = board
         .clerk(
-            "mutation($m: ID!) { draftMinutesCorrection(minutesId: $m, text: \"Member 2 voted no, not yes.\") { id status } }",
+            "mutation($m: ID!) { draftMinutesCorrection(input: {minutesId: $m, text: \"Member 2 voted no, not yes.\"}) { id status } }",
             json!({ "m": minutes }),
         )
         .await;

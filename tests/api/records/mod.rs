@@ -104,7 +104,7 @@ impl Board {
     /// Schedules a meeting that started `hours_ago` hours ago.
     pub async fn meeting(&self, hours_ago: i64) -> String {
         self.clerk(
-            "mutation($body: ID!, $start: String!, $end: String!) { scheduleMeeting(bodyId: $body, input: {kind: REGULAR, startsAt: $start, endsAt: $end, location: \"City Hall, Room 1\"}) { id } }",
+            "mutation($body: ID!, $start: String!, $end: String!) { scheduleMeeting(input: {bodyId: $body, kind: REGULAR, startsAt: $start, endsAt: $end, location: \"City Hall, Room 1\"}) { id } }",
             json!({ "body": self.body, "start": at(-hours_ago), "end": at(-hours_ago + 2) }),
         )
         .await
@@ -117,7 +117,7 @@ impl Board {
     /// Adds an item of `kind` to a meeting's agenda.
     pub async fn item(&self, meeting: &str, title: &str, kind: &str) -> String {
         self.clerk(
-            "mutation($m: ID!, $title: String!, $kind: AgendaItemKind!) { addAgendaItem(meetingId: $m, input: {title: $title, kind: $kind, documents: [{title: \"Staff report\", url: \"https://example.org/report.pdf\"}]}) { id } }",
+            "mutation($m: ID!, $title: String!, $kind: AgendaItemKind!) { addAgendaItem(input: {meetingId: $m, title: $title, kind: $kind, documents: [{title: \"Staff report\", url: \"https://example.org/report.pdf\"}]}) { id } }",
             json!({ "m": meeting, "title": title, "kind": kind }),
         )
         .await
@@ -130,7 +130,7 @@ impl Board {
     /// Publishes a meeting's agenda.
     pub async fn publish(&self, meeting: &str) {
         self.clerk(
-            "mutation($m: ID!) { publishAgenda(meetingId: $m) { agendaPublished } }",
+            "mutation($m: ID!) { publishAgenda(input: {meetingId: $m}) { agendaPublished } }",
             json!({ "m": meeting }),
         )
         .await
@@ -212,7 +212,7 @@ impl Board {
     /// Marks a meeting held.
     pub async fn hold(&self, meeting: &str) {
         self.clerk(
-            "mutation($m: ID!) { markMeetingHeld(meetingId: $m) { status } }",
+            "mutation($m: ID!) { markMeetingHeld(input: {meetingId: $m}) { status } }",
             json!({ "m": meeting }),
         )
         .await

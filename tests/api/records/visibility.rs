@@ -45,7 +45,7 @@ async fn the_public_reads_published_records_and_members_of_the_body_read_drafts(
     board.hold(&held).await;
     board
         .clerk(
-            "mutation($m: ID!) { draftMinutes(meetingId: $m, text: \"Draft: not for the public yet.\") { id } }",
+            "mutation($m: ID!) { draftMinutes(input: {meetingId: $m, text: \"Draft: not for the public yet.\"}) { id } }",
             json!({ "m": held }),
         )
         .await
@@ -111,7 +111,7 @@ async fn the_public_reads_published_records_and_members_of_the_body_read_drafts(
         .app
         .graphql(
             Some(&seated),
-            "mutation($m: ID!) { publishAgenda(meetingId: $m) { id } }",
+            "mutation($m: ID!) { publishAgenda(input: {meetingId: $m}) { id } }",
             json!({ "m": held }),
         )
         .await;
@@ -156,7 +156,7 @@ async fn a_members_only_body_s_records_do_not_exist_for_the_public() {
         .app
         .graphql(
             None,
-            "mutation($body: ID!, $s: String!, $e: String!) { scheduleMeeting(bodyId: $body, input: {kind: SPECIAL, startsAt: $s, endsAt: $e, location: \"Here\"}) { id } }",
+            "mutation($body: ID!, $s: String!, $e: String!) { scheduleMeeting(input: {bodyId: $body, kind: SPECIAL, startsAt: $s, endsAt: $e, location: \"Here\"}) { id } }",
             json!({ "body": board.body, "s": at(24), "e": at(25) }),
         )
         .await;
@@ -176,7 +176,7 @@ async fn the_clerk_coordinators_and_the_owning_organization_s_admins_and_staff_k
         .app
         .add_member("viewer@legal.test", OWNER, OrgRole::Viewer)
         .await;
-    let schedule = "mutation($body: ID!, $s: String!, $e: String!) { scheduleMeeting(bodyId: $body, input: {kind: WORKSHOP, startsAt: $s, endsAt: $e, remoteUrl: \"https://meet.example.org/board\"}) { id kind } }";
+    let schedule = "mutation($body: ID!, $s: String!, $e: String!) { scheduleMeeting(input: {bodyId: $body, kind: WORKSHOP, startsAt: $s, endsAt: $e, remoteUrl: \"https://meet.example.org/board\"}) { id kind } }";
     let vars = json!({ "body": board.body, "s": at(24), "e": at(26) });
     let cases = [
         (None, Some("UNAUTHENTICATED")),
@@ -253,7 +253,7 @@ async fn changing_a_hidden_draft_answers_exactly_like_a_missing_record() {
     board.hold(&held).await;
     let minutes = board
         .clerk(
-            "mutation($m: ID!) { draftMinutes(meetingId: $m, text: \"Draft.\") { id } }",
+            "mutation($m: ID!) { draftMinutes(input: {meetingId: $m, text: \"Draft.\"}) { id } }",
             json!({ "m": held }),
         )
         .await
@@ -266,9 +266,9 @@ async fn changing_a_hidden_draft_answers_exactly_like_a_missing_record() {
     let missing_item = coalition::ids::encode("AgendaItem", uuid::Uuid::now_v7()).0;
     let cases = [
         "mutation($m: ID!) { reviseMinutes(input: {minutesId: $m, text: \"Rewritten.\"}) { id } }",
-        "mutation($m: ID!, $motion: ID!) { approveMinutes(minutesId: $m, motionId: $motion) { id } }",
-        "mutation($m: ID!) { publishMinutes(minutesId: $m) { id } }",
-        "mutation($m: ID!) { draftMinutesCorrection(minutesId: $m, text: \"Correction.\") { id } }",
+        "mutation($m: ID!, $motion: ID!) { approveMinutes(input: {minutesId: $m, motionId: $motion}) { id } }",
+        "mutation($m: ID!) { publishMinutes(input: {minutesId: $m}) { id } }",
+        "mutation($m: ID!) { draftMinutesCorrection(input: {minutesId: $m, text: \"Correction.\"}) { id } }",
     ];
     for query in cases {
         let motion = coalition::ids::encode("Motion", uuid::Uuid::now_v7()).0;
@@ -292,8 +292,8 @@ async fn changing_a_hidden_draft_answers_exactly_like_a_missing_record() {
         assert_eq!(hidden.body, absent.body, "{query}");
     }
     let item_cases = [
-        "mutation($i: ID!) { updateAgendaItem(itemId: $i, input: {title: \"Renamed\", kind: ACTION}) { id } }",
-        "mutation($i: ID!) { removeAgendaItem(itemId: $i) { id } }",
+        "mutation($i: ID!) { updateAgendaItem(input: {itemId: $i, title: \"Renamed\", kind: ACTION}) { id } }",
+        "mutation($i: ID!) { removeAgendaItem(input: {itemId: $i}) { id } }",
         "mutation($i: ID!, $p: ID!) { makeMotion(input: {agendaItemId: $i, text: \"Adopt\", moverId: $p}) { id } }",
     ];
     for query in item_cases {

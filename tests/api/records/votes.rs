@@ -153,7 +153,7 @@ async fn only_seat_holders_taking_part_move_second_or_vote() {
     );
     assert_eq!(
         answer.body["errors"][0]["extensions"]["field"],
-        "votes.1.personId"
+        "input.votes.1.personId"
     );
     let answer = board
         .clerk(
@@ -332,7 +332,7 @@ async fn a_motion_needs_a_published_agenda_an_action_item_and_a_second_before_a_
     );
     let seconded = board
         .clerk(
-            "mutation($m: ID!, $p: ID!) { secondMotion(motionId: $m, seconderId: $p) { seconder { id } } }",
+            "mutation($m: ID!, $p: ID!) { secondMotion(input: {motionId: $m, seconderId: $p}) { seconder { id } } }",
             serde_json::json!({ "m": motion, "p": board.members[1] }),
         )
         .await;
@@ -342,7 +342,7 @@ async fn a_motion_needs_a_published_agenda_an_action_item_and_a_second_before_a_
     );
     let tabled = board
         .clerk(
-            "mutation($m: ID!) { tableMotion(motionId: $m) { result } }",
+            "mutation($m: ID!) { tableMotion(input: {motionId: $m}) { result } }",
             serde_json::json!({ "m": motion }),
         )
         .await;
@@ -362,7 +362,7 @@ async fn nothing_is_recorded_at_a_meeting_that_has_not_begun_or_was_cancelled() 
     let cancelled = board.meeting(1).await;
     board
         .clerk(
-            "mutation($m: ID!) { cancelMeeting(meetingId: $m, reason: \"No quorum expected\") { status } }",
+            "mutation($m: ID!) { cancelMeeting(input: {meetingId: $m, reason: \"No quorum expected\"}) { status } }",
             serde_json::json!({ "m": cancelled }),
         )
         .await

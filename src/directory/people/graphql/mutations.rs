@@ -14,9 +14,9 @@ use crate::directory::people::persons::{self, NewPerson, PersonPatch};
 use crate::domain::{Name, Slug};
 use crate::error::AppResult;
 use crate::graphql::context::{actor, state};
+use crate::graphql::scalars::Date;
 use crate::ids;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 /// A new body.
@@ -150,9 +150,9 @@ pub struct AppointMemberInput {
     /// The organization the person represents, if any.
     pub organization_id: Option<ID>,
     /// First day of the term.
-    pub start_date: NaiveDate,
+    pub start_date: Date,
     /// Scheduled last day of the term; null for an open-ended place.
-    pub end_date: Option<NaiveDate>,
+    pub end_date: Option<Date>,
     /// Who appointed the person; the body's appointing authority when absent.
     pub appointed_by: Option<String>,
     /// The membership this appointment succeeds: it ends on `startDate`.
@@ -165,7 +165,7 @@ pub struct EndMembershipInput {
     /// The membership.
     pub membership_id: ID,
     /// The day the person left; today in the body's time zone when absent.
-    pub ended_on: Option<NaiveDate>,
+    pub ended_on: Option<Date>,
 }
 
 /// Correcting a current membership's post or dates; absent fields stay.
@@ -176,9 +176,9 @@ pub struct CorrectMembershipInput {
     /// The right post.
     pub post: Option<BodyPost>,
     /// The right first day.
-    pub start_date: Option<NaiveDate>,
+    pub start_date: Option<Date>,
     /// The right scheduled last day, or null for an open-ended place.
-    pub end_date: MaybeUndefined<NaiveDate>,
+    pub end_date: MaybeUndefined<Date>,
 }
 
 /// Absent → `None`, null → `Some(None)`, a value → `Some(Some(parsed))`.
@@ -402,8 +402,8 @@ impl PeopleMutation {
                 .as_ref()
                 .map(|id| organization_id(id, "input.organizationId"))
                 .transpose()?,
-            start_date: input.start_date,
-            end_date: input.end_date,
+            start_date: input.start_date.into(),
+            end_date: input.end_date.map(Into::into),
             appointed_by: input
                 .appointed_by
                 .as_deref()
@@ -429,7 +429,13 @@ impl PeopleMutation {
     ) -> Result<BodyMembership> {
         let id = ids::decode_as(&input.membership_id, "BodyMembership", "input.membershipId")?;
         Ok(BodyMembership(
-            memberships::end_membership(&state(ctx)?.db, actor(ctx)?, id, input.ended_on).await?,
+            memberships::end_membership(
+                &state(ctx)?.db,
+                actor(ctx)?,
+                id,
+                input.ended_on.map(Into::into),
+            )
+            .await?,
         ))
     }
 
@@ -443,8 +449,8 @@ impl PeopleMutation {
         let id = ids::decode_as(&input.membership_id, "BodyMembership", "input.membershipId")?;
         let correction = MembershipPatch {
             post: input.post.map(Into::into),
-            start_date: input.start_date,
-            end_date: patch(input.end_date, Ok)?,
+            start_date: input.start_date.map(Into::into),
+            end_date: patch(input.end_date, |date| Ok(date.into()))?,
         };
         Ok(BodyMembership(
             memberships::correct_membership(&state(ctx)?.db, actor(ctx)?, id, correction).await?,

@@ -10,10 +10,11 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::context::{actor, loaders, state};
 use crate::graphql::loaders::{list_of, prime, record_of};
 use crate::graphql::organization::{Organization, load_organization};
+use crate::graphql::scalars::Date;
 use crate::pagination::{PageRequest, complexity};
 use crate::{connection, ids, mirror_enum, policy};
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{body, person, person_contact};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -385,17 +386,17 @@ impl BodyMembership {
         Ok(Some(load_organization(ctx, id).await?))
     }
     /// First day of the term.
-    async fn start_date(&self) -> NaiveDate {
-        self.0.membership.start_date
+    async fn start_date(&self) -> Date {
+        self.0.membership.start_date.into()
     }
     /// Scheduled last day of the term; null for an open-ended place.
-    async fn end_date(&self) -> Option<NaiveDate> {
-        self.0.membership.end_date
+    async fn end_date(&self) -> Option<Date> {
+        self.0.membership.end_date.map(Into::into)
     }
     /// The day the person actually left the place (resigned, removed or
     /// replaced); null while they have not.
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.0.membership.ended_on
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.membership.ended_on.map(Into::into)
     }
     /// Who appointed the person.
     async fn appointed_by(&self) -> &str {

@@ -8,9 +8,9 @@ use crate::directory::services::draft::{
 };
 use crate::directory::services::{service, verification};
 use crate::graphql::context::{actor, state};
+use crate::graphql::scalars::Date;
 use crate::ids;
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::NaiveDate;
 use std::sync::Arc;
 
 /// Regular hours on one weekday.
@@ -28,7 +28,7 @@ pub struct OpeningHoursInput {
 #[derive(InputObject)]
 pub struct ScheduleExceptionInput {
     /// The date.
-    pub date: NaiveDate,
+    pub date: Date,
     /// `HH:MM` when open that day; omit both times when closed all day.
     pub opens_at: Option<String>,
     /// `HH:MM` when open that day.
@@ -178,7 +178,7 @@ impl From<ServiceInput> for ServiceDraft {
                 .exceptions
                 .into_iter()
                 .map(|e| ExceptionDraft {
-                    date: e.date,
+                    date: e.date.into(),
                     opens_at: e.opens_at,
                     closes_at: e.closes_at,
                     note: e.note,

@@ -9,10 +9,11 @@ use crate::graphql::connection::selects;
 use crate::graphql::context::{actor, loaders, state};
 use crate::graphql::loaders::prime;
 use crate::graphql::organization::{Organization, load_organization};
+use crate::graphql::scalars::Date;
 use crate::policy::{self, LocationView};
 use crate::{connection, ids, mirror_enum};
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entity::{location, service as service_entity};
 use std::sync::Arc;
 
@@ -249,7 +250,7 @@ impl Service {
         Ok(rows
             .into_iter()
             .map(|e| ScheduleException {
-                date: e.date,
+                date: e.date.into(),
                 closed: e.opens_at.is_none(),
                 opens_at: e.opens_at,
                 closes_at: e.closes_at,
@@ -359,7 +360,7 @@ pub struct OpeningHours {
 #[derive(SimpleObject)]
 pub struct ScheduleException {
     /// The date.
-    pub date: NaiveDate,
+    pub date: Date,
     /// Closed all day.
     pub closed: bool,
     /// `HH:MM` when open that day.

@@ -5,11 +5,12 @@ use crate::directory::people::graphql::{Body, Person};
 use crate::graphql::context::loaders;
 use crate::graphql::loaders::{list_of, record_of};
 use crate::graphql::organization::{Organization, load_organization};
+use crate::graphql::scalars::Date;
 use crate::ids;
 use crate::policy::RecordsAccess;
 use crate::records::action_items::ActionItemView;
 use async_graphql::{Context, ID, Object, Result, Union};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{action_item, action_item_review};
 
 /// Who an action item is assigned to.
@@ -76,8 +77,8 @@ impl ActionItem {
         }
     }
     /// By when.
-    async fn due_on(&self) -> NaiveDate {
-        self.row.due_on
+    async fn due_on(&self) -> Date {
+        self.row.due_on.into()
     }
     /// Where it stands.
     async fn status(&self) -> ActionItemStatus {
@@ -140,8 +141,8 @@ impl ActionItemReview {
         self.row.status.into()
     }
     /// The due date the review left the item with.
-    async fn due_on(&self) -> NaiveDate {
-        self.row.due_on
+    async fn due_on(&self) -> Date {
+        self.row.due_on.into()
     }
     /// When it was recorded.
     async fn recorded_at(&self) -> DateTime<Utc> {
