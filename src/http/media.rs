@@ -135,7 +135,14 @@ impl Media {
             };
             return (StatusCode::TOO_MANY_REQUESTS, Some(seconds));
         }
-        if self == Media::GraphqlResponse && is_request_error(response) {
+        // A forgotten persisted query is no bad request: Apollo clients send
+        // the hash alone first and the query on this answer, which Apollo
+        // Server gives with 200.
+        let query_forgotten = response
+            .errors
+            .iter()
+            .any(|e| code(e) == "PERSISTED_QUERY_NOT_FOUND");
+        if self == Media::GraphqlResponse && is_request_error(response) && !query_forgotten {
             return (StatusCode::BAD_REQUEST, None);
         }
         (StatusCode::OK, None)

@@ -13,8 +13,13 @@ fn hash(query: &str) -> String {
 }
 
 async fn post(app: &TestApp, body: Value) -> Answer {
+    post_accepting(app, body, "application/json").await
+}
+
+async fn post_accepting(app: &TestApp, body: Value, accept: &str) -> Answer {
     let request = Request::post("/graphql")
         .header("content-type", "application/json")
+        .header("accept", accept)
         .body(Body::from(body.to_string()))
         .expect("request");
     let (status, _, text) = app.request(request).await;
@@ -42,6 +47,18 @@ async fn an_unknown_hash_answers_persisted_query_not_found_then_runs_once_regist
         unknown.body
     );
     assert_eq!(unknown.code(), Some("PERSISTED_QUERY_NOT_FOUND"));
+    let apollo = post_accepting(
+        &app,
+        only_hash.clone(),
+        "application/graphql-response+json,application/json;q=0.9",
+    )
+    .await;
+    assert_eq!(
+        (apollo.status.as_u16(), apollo.message()),
+        (200, "PersistedQueryNotFound"),
+        "what Apollo Client sends and Apollo Server answers: {}",
+        apollo.body
+    );
 
     let registered = post(
         &app,
