@@ -4,10 +4,11 @@
 //! Rows without an id of their own (a service's language, a location's
 //! address) get a name-based UUID (v5), so ids are stable between exports.
 
+use super::query::{HsdsQuery, compact, flat};
+use super::taxonomy::{taxonomy_id, term_object};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, LocationView};
-use chrono::{DateTime, Utc};
 use entity::enums::{ContactKind, CostKind, ServiceStatus};
 use entity::{
     location, organization, organization_contact, organization_profile, service, service_category,
@@ -21,53 +22,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Largest `per_page` accepted.
-pub const MAX_PER_PAGE: u64 = 100;
-/// The `taxonomy` named on exported terms.
-pub const TAXONOMY_NAME: &str = "coalition";
 const WEEKDAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
-
-/// Which page of a list, HSDS style (`page` from 1, `per_page`).
-#[derive(Clone, Copy, Debug)]
-pub struct HsdsPageRequest {
-    /// 1-based page number.
-    pub page: u64,
-    /// Items per page.
-    pub per_page: u64,
-}
-
-impl HsdsPageRequest {
-    /// Validates the query parameters (`page` ≥ 1, `per_page` 1 to 100; defaults 1 and 50).
-    pub fn new(page: Option<u64>, per_page: Option<u64>) -> AppResult<Self> {
-        let page = page.unwrap_or(1);
-        let per_page = per_page.unwrap_or(50);
-        if page == 0 {
-            return Err(AppError::bad_input("page", "pages are numbered from 1"));
-        }
-        if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            return Err(AppError::bad_input(
-                "per_page",
-                format!("must be between 1 and {MAX_PER_PAGE}"),
-            ));
-        }
-        Ok(HsdsPageRequest { page, per_page })
-    }
-}
-
-/// An HSDS page of results.
-fn page_of(request: HsdsPageRequest, total: u64, contents: Vec<Value>) -> Value {
-    let total_pages = total.div_ceil(request.per_page).max(1);
-    json!({
-        "total_items": total,
-        "total_pages": total_pages,
-        "page_number": request.page,
-        "size": contents.len(),
-        "first_page": request.page == 1,
-        "last_page": request.page >= total_pages,
-        "empty": contents.is_empty(),
-        "contents": contents,
-    })
-}
 
 fn status(value: ServiceStatus) -> &'static str {
     match value {
@@ -90,18 +45,8 @@ fn derived_id(parent: Uuid, what: &str) -> String {
     Uuid::new_v5(&parent, what.as_bytes()).to_string()
 }
 
-fn term_object(term: &taxonomy_term::Model) -> Value {
-    json!({
-        "id": term.id,
-        "code": term.code,
-        "name": term.name,
-        "description": term.description,
-        "parent_id": term.parent_id,
-        "taxonomy": TAXONOMY_NAME,
-    })
-}
-
-fn location_object(l: &location::Model, view: LocationView) -> Option<Value> {
+/// The location as `public` may see it, if at all.
+pub(super) fn location_object(l: &location::Model, view: LocationView) -> Option<Value> {
     match view {
         LocationView::Hidden => None,
         LocationView::ContactOnly => Some(json!({
@@ -151,7 +96,7 @@ fn location_object(l: &location::Model, view: LocationView) -> Option<Value> {
 }
 
 /// HSDS service objects for `rows`, loading their parts in one query per kind.
-async fn service_objects(
+pub(super) async fn service_objects(
     db: &impl ConnectionTrait,
     rows: Vec<service::Model>,
     time_zone: &str,
@@ -209,7 +154,7 @@ async fn service_objects(
         .map(|s| {
             let mut cats = categories.remove(&s.id).unwrap_or_default();
             cats.sort_by(|a, b| a.code.cmp(&b.code));
-            json!({
+            compact(json!({
                 "id": s.id,
                 "organization_id": s.organization_id,
                 "name": s.name,
@@ -254,7 +199,7 @@ async fn service_objects(
                     "taxonomy_term_id": t.id,
                     "taxonomy_term": term_object(t),
                 })).collect::<Vec<_>>(),
-            })
+            }))
         })
         .collect())
 }
@@ -314,7 +259,7 @@ async fn organization_objects(
         if let Some(map) = services.as_mut() {
             object["services"] = json!(map.remove(&org.id).unwrap_or_default());
         }
-        objects.push(object);
+        objects.push(compact(object));
     }
     Ok(objects)
 }
@@ -326,98 +271,211 @@ fn public_services() -> sea_orm::Select<service::Entity> {
     service::Entity::find().filter(service::Column::Status.is_in(statuses))
 }
 
-/// A page of organizations, optionally only those changed after an instant
-/// (their profile, or one of their public services).
+/// The public services that pass every filter of `query` but its search.
+pub(super) fn filtered_services(query: &HsdsQuery) -> sea_orm::Select<service::Entity> {
+    let mut select = public_services();
+    if let Some(org) = query.organization_id {
+        select = select.filter(service::Column::OrganizationId.eq(org));
+    }
+    if let Some(term) = query.taxonomy_term_id {
+        let classified = service_category::Entity::find()
+            .filter(service_category::Column::TermId.eq(term))
+            .select_only()
+            .column(service_category::Column::ServiceId)
+            .into_query();
+        select = select.filter(service::Column::Id.in_subquery(classified));
+    }
+    if let Some(taxonomy) = query.taxonomy_id {
+        // Every term is the one taxonomy's: any other id has no services.
+        let classified = service_category::Entity::find()
+            .select_only()
+            .column(service_category::Column::ServiceId)
+            .into_query();
+        select = select.filter(service::Column::Id.in_subquery(classified));
+        if taxonomy != taxonomy_id() {
+            select = select.filter(service::Column::Id.is_null());
+        }
+    }
+    if let Some(after) = query.modified_after {
+        select = select.filter(service::Column::UpdatedAt.gte(after));
+    }
+    select
+}
+
+/// Words are letters and digits only, so they hold no `LIKE` wildcard; the
+/// search document is lowercased like them.
+fn searched(
+    select: sea_orm::Select<service::Entity>,
+    query: &HsdsQuery,
+) -> sea_orm::Select<service::Entity> {
+    query.search.iter().fold(select, |s, word| {
+        s.filter(service::Column::SearchDocument.contains(word.as_str()))
+    })
+}
+
+fn ordered(select: sea_orm::Select<service::Entity>) -> sea_orm::Select<service::Entity> {
+    select
+        .order_by_asc(service::Column::CreatedAt)
+        .order_by_asc(service::Column::Id)
+}
+
+/// A service as a list shows it: fully nested when asked `full`, its
+/// identifying fields and modification time when `minimal`, else its
+/// one-to-one fields.
+fn listed_service(object: Value, query: &HsdsQuery) -> Value {
+    if query.minimal {
+        let keep = ["id", "name", "status", "last_modified"];
+        match object {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(k, _)| keep.contains(&k.as_str()))
+                    .collect(),
+            ),
+            other => other,
+        }
+    } else if query.full {
+        object
+    } else {
+        flat(object)
+    }
+}
+
+/// A page of organizations: one-to-one fields, their phones and services
+/// when asked `full` (the services fully nested with `full_service`).
+/// `modified_after` keeps those changed since (their profile, or one of
+/// their public services).
 #[tracing::instrument(skip_all)]
 pub async fn organizations(
     db: &impl ConnectionTrait,
-    request: HsdsPageRequest,
-    modified_after: Option<DateTime<Utc>>,
+    query: &HsdsQuery,
+    time_zone: &str,
 ) -> AppResult<Value> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
     let mut select = organization::Entity::find();
-    if let Some(after) = modified_after {
+    if let Some(after) = query.modified_after {
         let changed_services = public_services()
-            .filter(service::Column::UpdatedAt.gt(after))
+            .filter(service::Column::UpdatedAt.gte(after))
             .select_only()
             .column(service::Column::OrganizationId)
             .into_query();
         let changed_profiles = organization_profile::Entity::find()
-            .filter(organization_profile::Column::UpdatedAt.gt(after))
+            .filter(organization_profile::Column::UpdatedAt.gte(after))
             .select_only()
             .column(organization_profile::Column::OrganizationId)
             .into_query();
         select = select.filter(
             sea_orm::Condition::any()
-                .add(organization::Column::UpdatedAt.gt(after))
+                .add(organization::Column::UpdatedAt.gte(after))
                 .add(organization::Column::Id.in_subquery(changed_services))
                 .add(organization::Column::Id.in_subquery(changed_profiles)),
+        );
+    }
+    for word in &query.search {
+        let pattern = format!("%{word}%");
+        let described = organization_profile::Entity::find()
+            .filter(
+                Expr::expr(Func::lower(Expr::col(
+                    organization_profile::Column::Description,
+                )))
+                .like(pattern.clone()),
+            )
+            .select_only()
+            .column(organization_profile::Column::OrganizationId)
+            .into_query();
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(organization::Column::Name))).like(pattern))
+                .add(organization::Column::Id.in_subquery(described)),
         );
     }
     let total = select.clone().count(db).await?;
     let rows = select
         .order_by_asc(organization::Column::CreatedAt)
         .order_by_asc(organization::Column::Id)
-        .offset((request.page - 1) * request.per_page)
-        .limit(request.per_page)
+        .offset(query.page.offset())
+        .limit(query.page.per_page)
         .all(db)
         .await?;
-    Ok(page_of(
-        request,
-        total,
-        organization_objects(db, rows, None).await?,
-    ))
+    let services = if query.full || query.full_service {
+        let ids: Vec<Uuid> = rows.iter().map(|o| o.id).collect();
+        let services =
+            ordered(public_services().filter(service::Column::OrganizationId.is_in(ids)))
+                .all(db)
+                .await?;
+        Some(by_organization(
+            service_objects(db, services, time_zone).await?,
+            query.full_service,
+        ))
+    } else {
+        None
+    };
+    let mut objects = organization_objects(db, rows, services).await?;
+    if !(query.full || query.full_service) {
+        objects = objects.into_iter().map(flat).collect();
+    }
+    Ok(super::query::page_of(query.page, total, objects))
 }
 
-/// One organization with its public services.
+/// Services grouped by their organization, fully nested or one-to-one.
+fn by_organization(services: Vec<Value>, full: bool) -> HashMap<Uuid, Vec<Value>> {
+    let mut by_org: HashMap<Uuid, Vec<Value>> = HashMap::new();
+    for object in services {
+        let org = object["organization_id"]
+            .as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .unwrap_or_default();
+        by_org
+            .entry(org)
+            .or_default()
+            .push(if full { object } else { flat(object) });
+    }
+    by_org
+}
+
+/// One organization, fully nested, with its public services: their
+/// one-to-one fields, or fully nested with `full_service`.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn organization(
     db: &impl ConnectionTrait,
     id: Uuid,
+    full_service: bool,
     time_zone: &str,
 ) -> AppResult<Value> {
     let org = organization::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rows = public_services()
-        .filter(service::Column::OrganizationId.eq(id))
-        .order_by_asc(service::Column::CreatedAt)
-        .order_by_asc(service::Column::Id)
+    let rows = ordered(public_services().filter(service::Column::OrganizationId.eq(id)))
         .all(db)
         .await?;
-    let services = HashMap::from([(id, service_objects(db, rows, time_zone).await?)]);
+    let services = by_organization(service_objects(db, rows, time_zone).await?, full_service);
     let mut found = organization_objects(db, vec![org], Some(services)).await?;
     found.pop().ok_or(AppError::NotFound)
 }
 
-/// A page of public services, optionally only those changed after an instant.
+/// A page of public services passing every filter of `query`.
 #[tracing::instrument(skip_all)]
 pub async fn services(
     db: &impl ConnectionTrait,
-    request: HsdsPageRequest,
-    modified_after: Option<DateTime<Utc>>,
+    query: &HsdsQuery,
     time_zone: &str,
 ) -> AppResult<Value> {
-    let mut select = public_services();
-    if let Some(after) = modified_after {
-        select = select.filter(service::Column::UpdatedAt.gt(after));
-    }
+    let select = searched(filtered_services(query), query);
     let total = select.clone().count(db).await?;
-    let rows = select
-        .order_by_asc(service::Column::CreatedAt)
-        .order_by_asc(service::Column::Id)
-        .offset((request.page - 1) * request.per_page)
-        .limit(request.per_page)
+    let rows = ordered(select)
+        .offset(query.page.offset())
+        .limit(query.page.per_page)
         .all(db)
         .await?;
-    Ok(page_of(
-        request,
-        total,
-        service_objects(db, rows, time_zone).await?,
-    ))
+    let contents = service_objects(db, rows, time_zone)
+        .await?
+        .into_iter()
+        .map(|s| listed_service(s, query))
+        .collect();
+    Ok(super::query::page_of(query.page, total, contents))
 }
 
-/// One public service.
+/// One public service, fully nested.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn service(db: &impl ConnectionTrait, id: Uuid, time_zone: &str) -> AppResult<Value> {
     let row = public_services()
@@ -427,23 +485,6 @@ pub async fn service(db: &impl ConnectionTrait, id: Uuid, time_zone: &str) -> Ap
         .ok_or(AppError::NotFound)?;
     let mut found = service_objects(db, vec![row], time_zone).await?;
     found.pop().ok_or(AppError::NotFound)
-}
-
-/// A page of the taxonomy.
-#[tracing::instrument(skip_all)]
-pub async fn taxonomy_terms(
-    db: &impl ConnectionTrait,
-    request: HsdsPageRequest,
-) -> AppResult<Value> {
-    let all = crate::directory::taxonomy::service::terms(db).await?;
-    let total = all.len() as u64;
-    let contents = all
-        .iter()
-        .skip(((request.page - 1) * request.per_page) as usize)
-        .take(request.per_page as usize)
-        .map(term_object)
-        .collect();
-    Ok(page_of(request, total, contents))
 }
 
 /// The whole public directory in one document: organizations with their
@@ -456,19 +497,8 @@ pub async fn dump(db: &impl ConnectionTrait, time_zone: &str) -> AppResult<Value
         .order_by_asc(organization::Column::Id)
         .all(db)
         .await?;
-    let rows = public_services()
-        .order_by_asc(service::Column::CreatedAt)
-        .order_by_asc(service::Column::Id)
-        .all(db)
-        .await?;
-    let mut by_org: HashMap<Uuid, Vec<Value>> = HashMap::new();
-    for object in service_objects(db, rows, time_zone).await? {
-        let org = object["organization_id"]
-            .as_str()
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .unwrap_or_default();
-        by_org.entry(org).or_default().push(object);
-    }
+    let rows = ordered(public_services()).all(db).await?;
+    let by_org = by_organization(service_objects(db, rows, time_zone).await?, true);
     let terms = crate::directory::taxonomy::service::terms(db).await?;
     Ok(json!({
         "organizations": organization_objects(db, orgs, Some(by_org)).await?,

@@ -7,3 +7,9 @@ pub mod export;
 pub mod http;
 /// Loading an HSDS dump into the directory.
 pub mod import;
+/// Service at locations, from the services' export.
+pub mod locations;
+/// A request's page and filters, and the page answered.
+pub mod query;
+/// The taxonomy and its terms.
+pub mod taxonomy;
