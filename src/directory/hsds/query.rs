@@ -238,10 +238,10 @@ impl HsdsQuery {
         names.sort();
         if let Some(unknown) = names.into_iter().find(|n| !known.contains(&n.as_str())) {
             let message = if known.is_empty() {
-                "is not a parameter of this endpoint, which takes none".to_owned()
+                format!("`{unknown}` is not a parameter of this endpoint, which takes none")
             } else {
                 format!(
-                    "is not a parameter of this endpoint; it takes {}",
+                    "`{unknown}` is not a parameter of this endpoint; it takes {}",
                     known.join(", ")
                 )
             };
