@@ -593,6 +593,11 @@ async fn every_endpoint_answers_as_the_hsds_openapi_and_schemas_say() {
 
     let root = hsds_get(&app, "/hsds/").await;
     assert_valid(&hsds.response("/"), &root, "GET /");
+    assert_eq!(
+        hsds_get(&app, "/hsds").await,
+        root,
+        "with or without the slash"
+    );
     assert_eq!(root["version"], "3.0");
     assert!(
         root["openapi_url"]

@@ -45,8 +45,7 @@ fn derived_id(parent: Uuid, what: &str) -> String {
     Uuid::new_v5(&parent, what.as_bytes()).to_string()
 }
 
-/// The location as `public` may see it, if at all.
-pub(super) fn location_object(l: &location::Model, view: LocationView) -> Option<Value> {
+fn location_object(l: &location::Model, view: LocationView) -> Option<Value> {
     match view {
         LocationView::Hidden => None,
         LocationView::ContactOnly => Some(json!({
@@ -319,9 +318,10 @@ fn ordered(select: sea_orm::Select<service::Entity>) -> sea_orm::Select<service:
         .order_by_asc(service::Column::Id)
 }
 
-/// A service as a list shows it: fully nested when asked `full`, its
-/// identifying fields and modification time when `minimal`, else its
-/// one-to-one fields.
+/// A service as a list shows it: fully nested when asked `full`, else its
+/// one-to-one fields. `minimal` asks for just the id and modification time,
+/// but the schema of a service requires its name and status too, so those
+/// stay.
 fn listed_service(object: Value, query: &HsdsQuery) -> Value {
     if query.minimal {
         let keep = ["id", "name", "status", "last_modified"];
