@@ -4,7 +4,10 @@
 //! in every status with one correction, and a community dialogue whose action
 //! plan is reviewed at the two regular meetings after it. Everything goes
 //! through the records services, so the demo obeys every rule a clerk does.
-//! Dates are relative to today so that past meetings stay past.
+//! Dates are relative to today so that past meetings stay past, and one
+//! special meeting starts half an hour before the demo is loaded (at the
+//! service's first start), so that the README's meeting cycle can record
+//! attendance, motions and votes at once.
 
 use super::action_items::{self, Assignee, NewActionItem, NewReview};
 use super::agenda::{self, AgendaItemDraft, DocumentDraft};
@@ -21,7 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::pagination::PageRequest;
 use ActionItemStatus::{Done, Dropped, InProgress};
 use VotingRule::{MajorityOfSeats, MajorityOfVotesCast, TwoThirds};
-use chrono::{Datelike, Duration, Months, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, SecondsFormat, Utc, Weekday};
 use entity::action_item::ActionItemStatus;
 use entity::agenda_item::AgendaItemKind::{self, Action, Discussion, Information, PublicComment};
 use entity::attendance_record::AttendanceStatus;
@@ -235,13 +238,13 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     {
         return Ok(());
     }
-    let today = Utc::now()
-        .with_timezone(&zone(&body.time_zone))
-        .date_naive();
+    let started = Utc::now();
+    let today = started.with_timezone(&zone(&body.time_zone)).date_naive();
     let dates = (-11..=2).map(|m| second_thursday(today, m));
     let (past, upcoming): (Vec<_>, Vec<_>) = dates
         .collect::<AppResult<Vec<_>>>()?
         .into_iter()
+        .filter(|d| *d != today)
         .partition(|d| *d < today);
     let last_held = past.len().saturating_sub(2);
     let mut seeder = Seeder {
@@ -272,6 +275,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
             seeder.dialogue(date + Duration::days(9)).await?;
         }
     }
+    seeder.todays_meeting(started).await?;
     for (nth, date) in upcoming.into_iter().enumerate() {
         let m = seeder.schedule(MeetingKind::Regular, date).await?;
         // The next meeting's agenda is out; later ones are in preparation.
@@ -303,6 +307,33 @@ impl Seeder<'_> {
             remote_url: regular.then(|| REMOTE.to_owned()),
         };
         meetings::schedule_meeting(self.db, &self.actor, self.body_id, input, None).await
+    }
+
+    /// Today's special meeting, begun half an hour before `started`, its
+    /// agenda published: the meeting the README's clerk holds. Today's regular
+    /// date, if it is one, is left out so that this is the first meeting
+    /// still scheduled.
+    async fn todays_meeting(&self, started: DateTime<Utc>) -> AppResult<()> {
+        let at = |minutes: i64| {
+            (started + Duration::minutes(minutes)).to_rfc3339_opts(SecondsFormat::Secs, true)
+        };
+        let input = MeetingDraft {
+            kind: MeetingKind::Special,
+            title: Some("Special meeting: language access plan".to_owned()),
+            starts_at: at(-30),
+            ends_at: at(90),
+            location: Some(CITY_HALL.to_owned()),
+            remote_url: Some(REMOTE.to_owned()),
+        };
+        let m = meetings::schedule_meeting(self.db, &self.actor, self.body_id, input, None).await?;
+        self.add(m.id, "Call to order and roll call", Information, None)
+            .await?;
+        self.add(m.id, "Public comment", PublicComment, None)
+            .await?;
+        let (title, document, _, _) = TOPICS[0];
+        self.add(m.id, title, Action, Some(document)).await?;
+        meetings::publish_agenda(self.db, &self.actor, m.id).await?;
+        Ok(())
     }
 
     /// Postpones a meeting to the evening of `to`; returns the new meeting.
