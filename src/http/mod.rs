@@ -7,6 +7,8 @@
 
 /// GraphQL-shaped bodies for every error answered outside the executor.
 pub mod errors;
+/// GraphiQL's page and its embedded assets.
+pub mod graphiql;
 /// Media types: `Accept`, `Content-Type`, and a GraphQL response as HTTP.
 pub mod media;
 /// Reading GraphQL requests (POST bodies, batches, GET) and a batch's budget.
@@ -23,12 +25,11 @@ use crate::error::AppError;
 use crate::graphql::AppSchema;
 use crate::graphql::context::Loaders;
 use crate::state::AppState;
-use async_graphql::http::GraphiQLSource;
 use axum::Router;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use errors::{error_response, error_response_with};
 use media::Media;
@@ -81,8 +82,14 @@ pub fn router(
             max_mutations,
         },
     };
+    let graphiql = if settings.graphiql {
+        graphiql::router()
+    } else {
+        Router::new()
+    };
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .merge(graphiql)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -229,13 +236,7 @@ async fn graphql_get(State(http): State<Http>, request: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     if http.graphiql && wants_html && request.uri().query().is_none() {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .finish(),
-        )
-        .into_response();
+        return graphiql::page();
     }
     let Some(media) = Media::negotiate(request.headers()) else {
         return media::not_acceptable();

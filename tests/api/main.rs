@@ -7,6 +7,7 @@ mod directory_hsds;
 mod directory_people;
 mod directory_services;
 mod disclosures;
+mod graphiql;
 mod hardening;
 mod helpers;
 mod http;
