@@ -11,6 +11,7 @@ mod hardening;
 mod helpers;
 mod http;
 mod introspection;
+mod observability;
 mod outage;
 mod pagination;
 mod permissions;
