@@ -1,7 +1,8 @@
 //! The HTTP surface: `/graphql` (GraphiQL, GET and POST queries, WebSocket
 //! subscriptions), `/hsds/...` (the public directory as HSDS 3.0),
 //! `/calendar/{slug}.ics` and `/ocd/{slug}.json` (a public body's meetings as
-//! iCalendar and Open Civic Data), `/healthz`, `/readyz`, `/metrics`, and the
+//! iCalendar and Open Civic Data), `/minutes/{id}.txt` (published minutes),
+//! `/healthz`, `/readyz`, `/metrics`, and the
 //! layers around them (request id, tracing, CORS, body limit, timeout, metrics,
 //! GraphQL-shaped error bodies).
 
