@@ -270,6 +270,12 @@ pub struct ServeArgs {
     /// IANA time zone of the coalition, in which opening hours are kept (e.g. America/Chicago).
     #[arg(long, env = "COALITION_TIME_ZONE", default_value = "America/New_York")]
     pub time_zone: String,
+    /// Address the public reaches the service at, for the links of the public feeds (default: http:// and the bind address).
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Open Civic Data jurisdiction id of the coalition, named by every exported event and vote event.
+    #[arg(long, env = "OCD_JURISDICTION", default_value = crate::publication::DEFAULT_JURISDICTION)]
+    pub ocd_jurisdiction: String,
     /// Privacy settings.
     #[command(flatten)]
     pub privacy: PrivacyArgs,
@@ -370,6 +376,8 @@ pub struct ServeSettings {
     pub password_checks: usize,
     /// Retention and consent limits.
     pub privacy: Privacy,
+    /// The public URL and OCD jurisdiction of the public feeds.
+    pub publication: crate::publication::Publication,
 }
 
 impl ServeArgs {
@@ -439,7 +447,14 @@ impl ServeArgs {
         };
         check_database_url(&self.database.database_url)?;
         let time_zone = time_zone(&self.time_zone)?;
+        let publication = crate::publication::Publication::parse(
+            self.public_url.as_deref(),
+            &self.ocd_jurisdiction,
+            self.bind,
+        )
+        .map_err(ConfigError)?;
         Ok(ServeSettings {
+            publication,
             time_zone,
             bind: self.bind,
             random_key,

@@ -41,6 +41,8 @@ pub mod pagination;
 pub mod policy;
 /// Privacy settings: retention of personal data, the longest consent of a shelter.
 pub mod privacy;
+/// The public base URL and the OCD jurisdiction that the public feeds name.
+pub mod publication;
 /// Meetings, agendas, attendance, motions and votes, minutes and action items of bodies.
 pub mod records;
 /// Clients, consents and referrals between organizations.

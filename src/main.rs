@@ -70,6 +70,7 @@ async fn run(command: Command, banner: Banner) -> Result<(), Failure> {
                 time_zone,
                 password_checks,
                 privacy,
+                publication,
             } = args.settings()?;
             let auth = coalition::auth::Authenticator::with_hashing(
                 tokens,
@@ -80,6 +81,7 @@ async fn run(command: Command, banner: Banner) -> Result<(), Failure> {
             })?;
             state.time_zone = time_zone;
             state.privacy = privacy;
+            state.publication = publication;
             startup::spawn_expiry_sweep(&state);
             startup::spawn_retention_sweep(&state);
             if demo {

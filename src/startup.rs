@@ -81,6 +81,7 @@ pub async fn state(url: &str, auth: Authenticator) -> Result<AppState, DbErr> {
         time_zone: crate::state::DEFAULT_TIME_ZONE,
         referral_feed: Default::default(),
         privacy: Default::default(),
+        publication: Default::default(),
     })
 }
 

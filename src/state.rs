@@ -21,6 +21,8 @@ pub struct AppState {
     pub referral_feed: crate::referrals::feed::ReferralFeed,
     /// How long personal data is kept and how long a consent may last.
     pub privacy: crate::privacy::Privacy,
+    /// The public URL and OCD jurisdiction that the public feeds name.
+    pub publication: crate::publication::Publication,
 }
 
 /// Time zone of opening hours unless `COALITION_TIME_ZONE` says otherwise.

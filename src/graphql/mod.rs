@@ -19,6 +19,8 @@ pub mod loaders;
 pub mod node;
 /// Null propagation as the GraphQL specification defines it.
 pub mod nulls;
+/// The name and type of the operation each request ran, for logs and metrics.
+pub mod operations;
 /// The organization, whose fields come from several domains.
 pub mod organization;
 /// Apollo automatic persisted queries, bounded and coded.
@@ -134,6 +136,7 @@ pub fn build(state: AppState, limits: Limits) -> AppSchema {
         .extension(errors::ErrorCodes)
         .extension(nulls::NullPropagation)
         .extension(reads::AuditReads)
+        .extension(operations::Operations)
         .data(state);
     if !limits.introspection {
         builder = builder.disable_introspection();

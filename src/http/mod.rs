@@ -1,7 +1,8 @@
 //! The HTTP surface: `/graphql` (GraphiQL, GET and POST queries, WebSocket
 //! subscriptions), `/hsds/...` (the public directory as HSDS 3.0),
 //! `/calendar/{slug}.ics` and `/ocd/{slug}.json` (a public body's meetings as
-//! iCalendar and Open Civic Data), `/healthz`, `/readyz`, `/metrics`, and the
+//! iCalendar and Open Civic Data), `/minutes/{id}.txt` (published minutes),
+//! `/healthz`, `/readyz`, `/metrics`, and the
 //! layers around them (request id, tracing, CORS, body limit, timeout, metrics,
 //! GraphQL-shaped error bodies).
 
@@ -24,6 +25,7 @@ use crate::directory::localize::PreferredLanguages;
 use crate::error::AppError;
 use crate::graphql::AppSchema;
 use crate::graphql::context::Loaders;
+use crate::graphql::operations::{Operation, OperationNote};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -34,6 +36,7 @@ use axum::routing::get;
 use errors::{error_response, error_response_with};
 use media::Media;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -71,6 +74,7 @@ pub fn router(
     let hsds = crate::directory::hsds::http::router(app.clone());
     let calendar = crate::records::calendar::router(app.clone());
     let ocd = crate::records::ocd::router(app.clone());
+    let minutes = crate::records::minutes_text::router(app.clone());
     let http = Http {
         app,
         schema,
@@ -94,12 +98,18 @@ pub fn router(
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .with_state(http)
-        .nest_service("/hsds", hsds.layer(middleware::from_fn(conditional::layer)))
-        .nest_service(
+        // `nest`, not `nest_service`: the routes keep their full template
+        // (`/ocd/{file}`) as the `MatchedPath` that metrics label them by.
+        .nest("/hsds", hsds.layer(middleware::from_fn(conditional::layer)))
+        .nest(
             "/calendar",
             calendar.layer(middleware::from_fn(conditional::layer)),
         )
-        .nest_service("/ocd", ocd.layer(middleware::from_fn(conditional::layer)))
+        .nest("/ocd", ocd.layer(middleware::from_fn(conditional::layer)))
+        .nest(
+            "/minutes",
+            minutes.layer(middleware::from_fn(conditional::layer)),
+        )
         .layer(middleware::from_fn(track))
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(middleware::from_fn(errors::json_errors))
@@ -124,6 +134,8 @@ struct Caller {
     request_id: Option<String>,
     address: ClientAddress,
     languages: PreferredLanguages,
+    /// Where the operations run are noted for the request's log line.
+    operations: RanOperations,
 }
 
 impl Caller {
@@ -164,6 +176,11 @@ impl Caller {
                 .get(header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
                 .map(PreferredLanguages::from_accept_language)
+                .unwrap_or_default(),
+            operations: request
+                .extensions()
+                .get::<RanOperations>()
+                .cloned()
                 .unwrap_or_default(),
         })
     }
@@ -291,10 +308,13 @@ async fn execute(
         .await
         .map_err(error_response)?;
     let db = http.app.db.clone();
+    let notes: Vec<OperationNote> = requests.iter().map(|_| OperationNote::default()).collect();
     let requests: Vec<_> = requests
         .into_iter()
-        .map(|request| {
+        .zip(notes.iter().cloned())
+        .map(|(request, note)| {
             request
+                .data(note)
                 .data(actor.clone())
                 .data(caller.languages.clone())
                 .data(caller.address)
@@ -303,11 +323,20 @@ async fn execute(
         })
         .collect();
     let schema = http.schema.clone();
+    let ran = caller.operations;
     let task = tokio_util::task::AbortOnDropHandle::new(tokio::spawn(
         async move {
             let mut responses = Vec::with_capacity(requests.len());
-            for request in requests {
+            for (request, note) in requests.into_iter().zip(notes) {
+                let started = Instant::now();
                 responses.push(schema.execute(request).await);
+                let operation = note.get();
+                crate::metrics::record_operation(
+                    operation.name.as_deref(),
+                    operation.kind,
+                    started.elapsed().as_secs_f64(),
+                );
+                ran.push(operation);
             }
             responses
         }
@@ -352,19 +381,78 @@ async fn metrics(State(http): State<Http>) -> Response {
         .into_response()
 }
 
-async fn track(request: Request, next: Next) -> Response {
+/// The GraphQL operations a request ran, noted by [`execute`] for the
+/// request's log line.
+#[derive(Clone, Default)]
+struct RanOperations(Arc<Mutex<Vec<Operation>>>);
+
+impl RanOperations {
+    fn push(&self, operation: Operation) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(operation);
+    }
+
+    /// The names and the types, comma-separated in the batch's order (empty
+    /// for no GraphQL request); a name unfit for a log is `other`.
+    fn summary(&self) -> (String, String) {
+        let ran = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let names = ran
+            .iter()
+            .map(|op| match op.name.as_deref() {
+                None => "anonymous",
+                Some(name) => crate::metrics::safe_operation_name(name).unwrap_or("other"),
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let kinds = ran
+            .iter()
+            .map(|op| op.kind.unwrap_or("unknown"))
+            .collect::<Vec<_>>()
+            .join(",");
+        (names, kinds)
+    }
+}
+
+/// Counts each request by route template and logs one line for it at `info`:
+/// method, path (never the query string, which can carry variables), status,
+/// duration, the GraphQL operations' names and types, and the request id.
+/// Never a header, a variable or the query text.
+async fn track(mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
-    let path = request
+    let route = request
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into());
+    let path = request.uri().path().to_owned();
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let ran = RanOperations::default();
+    request.extensions_mut().insert(ran.clone());
     let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status)
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => route.clone(), "status" => status.to_string())
         .increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method, "path" => path)
-        .record(started.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", "method" => method.clone(), "path" => route)
+        .record(elapsed.as_secs_f64());
+    let (operation_name, operation_type) = ran.summary();
+    tracing::info!(
+        method,
+        path,
+        status,
+        duration_ms = elapsed.as_secs_f64() * 1000.0,
+        operation_name,
+        operation_type,
+        request_id,
+        "request"
+    );
     response
 }

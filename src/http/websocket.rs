@@ -67,6 +67,7 @@ async fn serve(
     protocol: WebSocketProtocols,
     request_id: Option<String>,
 ) {
+    let _open = crate::metrics::OpenSocket::open();
     let session = Session::default();
     let (mut sink, source) = socket.split();
     let input = source

@@ -27,6 +27,8 @@ pub mod loaders;
 pub mod meetings;
 /// Minutes, revisions, approval, publication, corrections.
 pub mod minutes;
+/// `/minutes/{id}.txt`: the text of published minutes, for the public.
+pub mod minutes_text;
 /// Motions, amendments, roll-call votes and results.
 pub mod motions;
 /// `/ocd/{slug}.json`: a public body's records as Open Civic Data.

@@ -4,22 +4,27 @@
 //! and its decided motions as vote events with the roll call. Only what the
 //! public reads goes out, decided by [`crate::policy`] as for any reader:
 //! unpublished agendas and unpublished minutes never do. One statement per
-//! table, whatever the number of meetings.
+//! table, whatever the number of meetings. Every object names its sources
+//! (this export and the body's calendar, at the configured public URL) and
+//! the coalition's jurisdiction, so that OCD tools (pupa) load it; a
+//! meeting's legislative session is its year, the term of the body's records.
 
 use super::access;
 use super::calendar::{failure, kind_name, public_reader};
 use super::domain::{local_date, local_time};
+use super::minutes_text;
 use super::motions::{MotionResult, Tally, result, votes_of};
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::policy::{self, RecordsAccess};
+use crate::publication::Publication;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use entity::agenda_item::{self, AgendaItemKind};
 use entity::body::{self, BodyKind};
 use entity::meeting::{self, MeetingKind, MeetingStatus};
@@ -38,6 +43,11 @@ fn organization_id(id: Uuid) -> String {
 
 fn event_id(id: Uuid) -> String {
     format!("ocd-event/{id}")
+}
+
+/// The legislative session of a meeting: its year where it is held.
+fn session(m: &meeting::Model) -> String {
+    local_date(m.starts_at, &m.time_zone).year().to_string()
 }
 
 fn utc(at: DateTime<Utc>) -> String {
@@ -89,6 +99,7 @@ fn vote_option(choice: VoteChoice) -> &'static str {
 
 /// Everything the export reads, one statement per table.
 struct Records {
+    site: Publication,
     access: RecordsAccess,
     body: body::Model,
     meetings: Vec<meeting::Model>,
@@ -101,7 +112,12 @@ struct Records {
 }
 
 impl Records {
-    async fn load(db: &impl ConnectionTrait, actor: &Actor, slug: &str) -> AppResult<Self> {
+    async fn load(
+        db: &impl ConnectionTrait,
+        site: &Publication,
+        actor: &Actor,
+        slug: &str,
+    ) -> AppResult<Self> {
         let found = access::body_by_slug(db, actor, slug).await?;
         let access = found.access;
         let meetings = meeting::Entity::find()
@@ -150,6 +166,7 @@ impl Records {
             .map(|p| (p.id, p.name))
             .collect();
         Ok(Records {
+            site: site.clone(),
             access,
             body: found.body,
             meetings,
@@ -180,8 +197,8 @@ impl Records {
             .collect()
     }
 
-    /// The agenda's documents, then the meeting's published minutes (which
-    /// have no address of their own: their text is read through the API).
+    /// The agenda's documents, then the meeting's published minutes with the
+    /// address of their text.
     fn documents(&self, m: &meeting::Model) -> Vec<Value> {
         let items: HashSet<Uuid> = self
             .items
@@ -212,9 +229,24 @@ impl Records {
                 let date = n
                     .published_at
                     .map(|at| local_date(at, &m.time_zone).to_string());
-                json!({ "note": note, "date": date.unwrap_or_default(), "links": [] })
+                let url = format!("{}{}", self.site.base_url, minutes_text::path(n.id));
+                json!({
+                    "note": note,
+                    "date": date.unwrap_or_default(),
+                    "links": [{ "url": url, "media_type": "text/plain" }],
+                })
             });
         attached.chain(minutes).collect()
+    }
+
+    /// Where the body's records come from: this export and its calendar.
+    fn sources(&self) -> Value {
+        let base = &self.site.base_url;
+        let slug = &self.body.slug;
+        json!([
+            { "url": format!("{base}/ocd/{slug}.json"), "note": "Open Civic Data export" },
+            { "url": format!("{base}/calendar/{slug}.ics"), "note": "iCalendar feed" },
+        ])
     }
 
     fn event(&self, m: &meeting::Model) -> Value {
@@ -232,14 +264,19 @@ impl Records {
             "status": event_status(m.status),
             "location": {
                 "name": m.location.as_deref().unwrap_or("Online"),
-                "url": m.remote_url,
             },
             "documents": self.documents(m),
             "links": m.remote_url.iter().map(|url| json!({ "note": "Join online", "url": url })).collect::<Vec<_>>(),
-            "sources": [],
+            "sources": self.sources(),
+            "jurisdiction": self.site.jurisdiction,
+            "legislative_session": session(m),
             "created_at": utc(m.created_at),
             "updated_at": utc(m.updated_at),
         });
+        // pupa's `uri` format refuses a null: no address, no field.
+        if let Some(url) = &m.remote_url {
+            event["location"]["url"] = json!(url);
+        }
         if policy::may_read_agenda(self.access, m.agenda_published_at.is_some()) {
             event["agenda"] = Value::Array(self.agenda(m));
         }
@@ -288,6 +325,9 @@ impl Records {
             "result": outcome,
             "organization": organization_id(self.body.id),
             "event_id": event_id(meeting.id),
+            "legislative_session": session(meeting),
+            "jurisdiction": self.site.jurisdiction,
+            "sources": self.sources(),
             "counts": counts,
             "votes": roll,
         }))
@@ -309,6 +349,8 @@ impl Records {
                 "id": organization_id(self.body.id),
                 "name": self.body.name,
                 "classification": organization_classification(self.body.kind),
+                "jurisdiction_id": self.site.jurisdiction,
+                "sources": self.sources(),
             },
             "events": self.meetings.iter().map(|m| self.event(m)).collect::<Vec<_>>(),
             "vote_events": vote_events,
@@ -318,8 +360,13 @@ impl Records {
 
 /// The export of the body with this slug, as `actor` may read it.
 #[tracing::instrument(skip_all)]
-pub async fn export(db: &impl ConnectionTrait, actor: &Actor, slug: &str) -> AppResult<Value> {
-    Ok(Records::load(db, actor, slug).await?.to_json())
+pub async fn export(
+    db: &impl ConnectionTrait,
+    site: &Publication,
+    actor: &Actor,
+    slug: &str,
+) -> AppResult<Value> {
+    Ok(Records::load(db, site, actor, slug).await?.to_json())
 }
 
 /// The export route, to be nested under `/ocd`.
@@ -337,7 +384,14 @@ async fn document(
     let Some(slug) = file.strip_suffix(".json") else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match export(&state.db, &public_reader(&headers), slug).await {
+    match export(
+        &state.db,
+        &state.publication,
+        &public_reader(&headers),
+        slug,
+    )
+    .await
+    {
         Ok(body) => Json(body).into_response(),
         Err(error) => failure(error),
     }

@@ -12,6 +12,7 @@ mod hardening;
 mod helpers;
 mod http;
 mod introspection;
+mod observability;
 mod outage;
 mod pagination;
 mod permissions;

@@ -399,3 +399,94 @@ async fn the_demo_has_meetings_and_minutes_in_every_status() {
         "loading the demo records again adds nothing"
     );
 }
+
+/// The path of a URL under the test app's public base URL.
+fn local_path(app: &TestApp, url: &Value) -> String {
+    let url = url.as_str().unwrap_or_else(|| panic!("a URL: {url}"));
+    url.strip_prefix(&app.state.publication.base_url)
+        .unwrap_or_else(|| panic!("{url} is not under the public URL"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_ocd_object_names_its_sources_jurisdiction_and_session_and_they_answer() {
+    let app = TestApp::spawn().await;
+    let export = ocd(&app, COMMISSION).await;
+    let jurisdiction = &app.state.publication.jurisdiction;
+    assert_eq!(export["organization"]["jurisdiction_id"], *jurisdiction);
+    let events = export["events"].as_array().expect("events");
+    let votes = export["vote_events"].as_array().expect("vote events");
+    assert!(!events.is_empty() && !votes.is_empty());
+    for object in events.iter().chain(votes) {
+        assert_eq!(object["jurisdiction"], *jurisdiction, "{object}");
+        let year = &object["start_date"].as_str().expect("a start")[..4];
+        assert_eq!(object["legislative_session"], year, "{object}");
+    }
+    let mut sources = HashSet::new();
+    for object in events.iter().chain(votes).chain([&export["organization"]]) {
+        let listed = object["sources"].as_array().expect("sources");
+        assert!(!listed.is_empty(), "{object}");
+        sources.extend(listed.iter().map(|s| local_path(&app, &s["url"])));
+    }
+    assert!(sources.contains(&format!("/ocd/{COMMISSION}.json")));
+    assert!(sources.contains(&format!("/calendar/{COMMISSION}.ics")));
+    for path in sources {
+        let (status, _, _) = get_text(&app, &path).await;
+        assert_eq!(status, 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn published_minutes_have_a_public_address_and_drafts_have_none() {
+    let app = TestApp::spawn().await;
+    let export = ocd(&app, COMMISSION).await;
+    let meetings = commission_meetings(&app).await;
+    let all = minutes::Entity::find()
+        .filter(minutes::Column::MeetingId.is_in(meetings.iter().map(|m| m.id)))
+        .all(&app.state.db)
+        .await
+        .expect("minutes");
+    let published: Vec<_> = all
+        .iter()
+        .filter(|n| n.status == MinutesStatus::Published)
+        .collect();
+    assert!(!published.is_empty(), "the demo publishes minutes");
+    let links: Vec<String> = export["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|e| e["documents"].as_array().into_iter().flatten())
+        .filter(|d| d["note"].as_str().is_some_and(|n| n.contains("inutes")))
+        .flat_map(|d| d["links"].as_array().into_iter().flatten())
+        .map(|l| local_path(&app, &l["url"]))
+        .collect();
+    for n in &published {
+        let path = format!("/minutes/{}.txt", n.id);
+        assert!(links.contains(&path), "{path} not linked from {links:?}");
+        let (status, content_type, text) = get_text(&app, &path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(content_type.starts_with("text/plain"), "{content_type}");
+        let last = coalition::records::minutes::revisions_of(&app.state.db, n.id)
+            .await
+            .expect("revisions")
+            .pop()
+            .expect("a revision");
+        assert_eq!(text, last.text);
+    }
+    let unpublished: Vec<_> = all
+        .iter()
+        .filter(|n| n.status != MinutesStatus::Published)
+        .collect();
+    assert!(!unpublished.is_empty(), "the demo has draft minutes");
+    for n in unpublished {
+        let path = format!("/minutes/{}.txt", n.id);
+        assert!(!links.contains(&path), "{path} is linked");
+        assert_eq!(get_text(&app, &path).await.0, 404, "{path}");
+    }
+    for path in [
+        "/minutes/not-an-id.txt",
+        "/minutes/0190ab00-0000-7000-8000-000000000000",
+    ] {
+        assert_eq!(get_text(&app, path).await.0, 404, "{path}");
+    }
+}
