@@ -100,7 +100,7 @@ pub fn router(
         .with_state(http)
         // `nest`, not `nest_service`: the routes keep their full template
         // (`/ocd/{file}`) as the `MatchedPath` that metrics label them by.
-        .nest("/hsds", hsds.layer(middleware::from_fn(conditional::layer)))
+        .merge(hsds.layer(middleware::from_fn(conditional::layer)))
         .nest(
             "/calendar",
             calendar.layer(middleware::from_fn(conditional::layer)),

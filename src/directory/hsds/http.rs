@@ -25,20 +25,23 @@ pub const OPENAPI_URL: &str =
 /// The profile: HSDS 3.0 itself, no extension of it.
 pub const PROFILE_URL: &str = "https://docs.openreferral.org/en/3.0/";
 
-/// The HSDS routes, to be nested under `/hsds`.
+/// The HSDS routes, under `/hsds`. Written out in full rather than nested, so
+/// that the API root answers both `/hsds` and `/hsds/` (a nested `/` matches
+/// only the former).
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(root))
-        .route("/organizations", get(organizations))
-        .route("/organizations/{id}", get(organization))
-        .route("/services", get(services))
-        .route("/services/{id}", get(service))
-        .route("/service_at_locations", get(service_at_locations))
-        .route("/service_at_locations/{id}", get(service_at_location))
-        .route("/taxonomies", get(taxonomies))
-        .route("/taxonomies/{id}", get(taxonomy_by_id))
-        .route("/taxonomy_terms", get(taxonomy_terms))
-        .route("/taxonomy_terms/{id}", get(taxonomy_term))
+        .route("/hsds", get(root))
+        .route("/hsds/", get(root))
+        .route("/hsds/organizations", get(organizations))
+        .route("/hsds/organizations/{id}", get(organization))
+        .route("/hsds/services", get(services))
+        .route("/hsds/services/{id}", get(service))
+        .route("/hsds/service_at_locations", get(service_at_locations))
+        .route("/hsds/service_at_locations/{id}", get(service_at_location))
+        .route("/hsds/taxonomies", get(taxonomies))
+        .route("/hsds/taxonomies/{id}", get(taxonomy_by_id))
+        .route("/hsds/taxonomy_terms", get(taxonomy_terms))
+        .route("/hsds/taxonomy_terms/{id}", get(taxonomy_term))
         .with_state(state)
 }
 
