@@ -156,8 +156,14 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// The same page with each row mapped.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        self.map_items(|items| items.into_iter().map(f).collect())
+    }
+
+    /// The same page with its rows replaced by `f`'s: for a filter whose
+    /// count the caller knows still matches, or rows completed elsewhere.
+    pub fn map_items<U>(self, f: impl FnOnce(Vec<T>) -> Vec<U>) -> Page<U> {
         Page {
-            items: self.items.into_iter().map(f).collect(),
+            items: f(self.items),
             has_previous_page: self.has_previous_page,
             has_next_page: self.has_next_page,
             total_count: self.total_count,

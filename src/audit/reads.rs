@@ -255,21 +255,12 @@ pub async fn recorded_reads(
     .await?;
     // Both filters keep only entries naming their client, so the count
     // still matches the items.
-    let Page {
-        items,
-        has_previous_page,
-        has_next_page,
-        total_count,
-    } = found;
-    Ok(Page {
-        items: items
+    Ok(found.map_items(|items| {
+        items
             .into_iter()
             .filter_map(RecordedRead::from_entry)
-            .collect(),
-        has_previous_page,
-        has_next_page,
-        total_count,
-    })
+            .collect()
+    }))
 }
 
 #[cfg(test)]

@@ -104,7 +104,7 @@ pub async fn body_memberships(
         policy::is_coalition_member(actor),
         "see the membership history of bodies",
     )?;
-    let found = paginate(
+    let mut found = paginate(
         db,
         body_membership::Entity::find().filter(body_membership::Column::BodyId.eq(body.id)),
         body_membership::Column::CreatedAt,
@@ -112,18 +112,8 @@ pub async fn body_memberships(
         page,
     )
     .await?;
-    let Page {
-        items,
-        has_previous_page,
-        has_next_page,
-        total_count,
-    } = found;
-    Ok(Page {
-        items: with_seating(db, items).await?,
-        has_previous_page,
-        has_next_page,
-        total_count,
-    })
+    let items = with_seating(db, std::mem::take(&mut found.items)).await?;
+    Ok(found.map_items(|_| items))
 }
 
 /// A body whose memberships the actor may manage: hidden bodies are
